@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -20,6 +22,7 @@ var staticFS embed.FS
 // served as one bundle: the generated Suomi.fi tokens followed by ours.
 type assets struct {
 	files map[string][]byte // name → content
+	gz    map[string][]byte // name → gzip of content, where it is smaller
 	hash  map[string]string // name → short content hash
 }
 
@@ -27,7 +30,7 @@ type assets struct {
 var cssBundle = []string{"css/tokens.css", "css/kuulu.css"}
 
 func loadAssets() (*assets, error) {
-	a := &assets{files: map[string][]byte{}, hash: map[string]string{}}
+	a := &assets{files: map[string][]byte{}, gz: map[string][]byte{}, hash: map[string]string{}}
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -44,15 +47,47 @@ func loadAssets() (*assets, error) {
 	}
 	var css bytes.Buffer
 	for _, n := range cssBundle {
-		css.Write(a.files[n])
+		css.Write(stripCSSComments(a.files[n]))
 		css.WriteByte('\n')
 	}
 	a.files["kuulu.css"] = css.Bytes()
 	for n, b := range a.files {
 		sum := sha256.Sum256(b)
 		a.hash[n] = hex.EncodeToString(sum[:5])
+		var z bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+		zw.Write(b)
+		zw.Close()
+		if z.Len() < len(b)*9/10 {
+			a.gz[n] = z.Bytes()
+		}
 	}
 	return a, nil
+}
+
+// stripCSSComments drops /* */ comments (the documentation in our sources)
+// but keeps /*! */ ones, which carry licence notices.
+func stripCSSComments(b []byte) []byte {
+	var out bytes.Buffer
+	for {
+		i := bytes.Index(b, []byte("/*"))
+		if i < 0 {
+			out.Write(b)
+			return out.Bytes()
+		}
+		j := bytes.Index(b[i+2:], []byte("*/"))
+		if j < 0 {
+			out.Write(b)
+			return out.Bytes()
+		}
+		end := i + 2 + j + 2
+		if i+2 < len(b) && b[i+2] == '!' {
+			out.Write(b[:end])
+		} else {
+			out.Write(b[:i])
+		}
+		b = b[end:]
+	}
 }
 
 // url returns the content-hashed URL of a static file.
@@ -79,9 +114,17 @@ func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
 	w.Header().Set("ETag", `"`+a.hash[name]+`"`)
+	w.Header().Set("Vary", "Accept-Encoding")
 	if r.Header.Get("If-None-Match") == `"`+a.hash[name]+`"` {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
+	if z, ok := a.gz[name]; ok && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Set("Content-Length", strconv.Itoa(len(z)))
+		w.Write(z)
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.Write(b)
 }
