@@ -84,10 +84,11 @@ func Load(ctx context.Context, db *store.DB, opts Options) (Summary, error) {
 	skipped := Summary{Skipped: true, Seed: opts.Seed}
 
 	// Check before hashing, so that a restart does not spend an argon2 hash.
-	if empty, err := isEmpty(ctx, db); err != nil || !empty {
-		if err != nil {
-			return Summary{}, err
-		}
+	empty, err := isEmpty(ctx, db)
+	if err != nil {
+		return Summary{}, fmt.Errorf("load demo data: %w", err)
+	}
+	if !empty {
 		return skipped, nil
 	}
 	// One hash for everybody: two hundred argon2 hashes would take seconds.
@@ -99,7 +100,8 @@ func Load(ctx context.Context, db *store.DB, opts Options) (Summary, error) {
 
 	var sum Summary
 	err = db.Write(ctx, func(tx *store.Tx) error {
-		// Check again under the write lock: an instance may have loaded meanwhile.
+		// Check again in the transaction: another instance may have loaded
+		// meanwhile (on SQLite the write lock is held from here on).
 		if empty, err := emptyTx(ctx, tx); err != nil || !empty {
 			sum = skipped
 			return err

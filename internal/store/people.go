@@ -179,12 +179,17 @@ func (tx *Tx) SavePerson(ctx context.Context, p *org.Person) error {
 			return err
 		}
 	}
+	// The same grant twice is the same grant. Duplicates are dropped here
+	// rather than by catching the unique violation, which on PostgreSQL would
+	// abort the whole transaction.
+	seen := map[org.Grant]bool{}
 	for _, g := range p.Grants {
+		if seen[g] {
+			continue
+		}
+		seen[g] = true
 		if _, err := tx.Exec(ctx, "INSERT INTO role_grants (person_id, role, unit_id, created_at) VALUES (?, ?, ?, ?)",
 			p.ID, string(g.Role), nullID(g.UnitID), now); err != nil {
-			if (sqliteDialect{}).isUniqueViolation(err) || (postgresDialect{}).isUniqueViolation(err) {
-				continue // the same grant twice is the same grant
-			}
 			return err
 		}
 	}
