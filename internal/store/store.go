@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -36,6 +37,9 @@ type DB struct {
 	Log     *slog.Logger
 	url     string
 	path    string // SQLite file path
+
+	batchOnce sync.Once
+	batch     *batcher
 }
 
 // Config tells Open where the database is.
@@ -113,7 +117,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	return db, nil
 }
 
-// Close closes both pools.
+// Close closes both pools. Batched writes must have finished.
 func (db *DB) Close() error {
 	err := db.write.Close()
 	if db.read != db.write {

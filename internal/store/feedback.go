@@ -1,0 +1,416 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"time"
+
+	"kuulu/internal/domain"
+	"kuulu/internal/feedback"
+)
+
+// The columns of a feedback row without the original text, which is read
+// only through FeedbackOriginal (and audited by the caller).
+const feedbackCols = `id, code, unit_id, channel, kind, class, status, score, face, body_masked, mask_count, lang, wants_reply,
+	COALESCE(recorded_by, 0), COALESCE(handler_id, 0), received_at, due_at, answered_at, closed_at, reply, COALESCE(replied_by, 0),
+	published_at, COALESCE(published_by, 0), updated_at, service_code, lat, lon, address`
+
+func scanFeedback(s interface{ Scan(...any) error }) (feedback.Item, error) {
+	var it feedback.Item
+	var score, face sql.NullInt64
+	var answered, closed, published sql.NullTime
+	var lat, lon sql.NullFloat64
+	var channel, kind, class, status string
+	err := s.Scan(&it.ID, &it.Code, &it.UnitID, &channel, &kind, &class, &status, &score, &face, &it.Masked, &it.MaskCount, &it.Lang, &it.WantsReply,
+		&it.RecordedBy, &it.HandlerID, &it.ReceivedAt, &it.DueAt, &answered, &closed, &it.Reply, &it.RepliedBy,
+		&published, &it.PublishedBy, &it.UpdatedAt, &it.ServiceCode, &lat, &lon, &it.Address)
+	it.Channel, it.Kind, it.Class, it.Status = feedback.Channel(channel), feedback.Kind(kind), feedback.Class(class), feedback.Status(status)
+	if score.Valid {
+		v := int(score.Int64)
+		it.Score = &v
+	}
+	if face.Valid {
+		v := int(face.Int64)
+		it.Face = &v
+	}
+	it.AnsweredAt, it.ClosedAt, it.PublishedAt = timePtr(answered), timePtr(closed), timePtr(published)
+	if lat.Valid {
+		it.Lat = &lat.Float64
+	}
+	if lon.Valid {
+		it.Long = &lon.Float64
+	}
+	return it, err
+}
+
+func timePtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
+func intPtr(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func floatPtr(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func tPtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return *t
+}
+
+// InsertFeedback stores a new item with its contact details and its first
+// history event, in the caller's transaction. newCode makes tracking codes; a
+// code that already exists is replaced by a fresh one (ON CONFLICT DO
+// NOTHING keeps the transaction usable on PostgreSQL).
+func (tx *Tx) InsertFeedback(ctx context.Context, it *feedback.Item, c feedback.Contact, newCode func() (string, error)) error {
+	for attempt := 0; ; attempt++ {
+		code, err := newCode()
+		if err != nil {
+			return err
+		}
+		var id int64
+		err = tx.QueryRow(ctx, `INSERT INTO feedback (code, unit_id, channel, kind, class, status, score, face, body_masked, body_original, mask_count, lang,
+			wants_reply, recorded_by, received_at, due_at, updated_at, service_code, lat, lon, address)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (code) DO NOTHING RETURNING id`,
+			code, it.UnitID, string(it.Channel), string(it.Kind), string(it.Class), string(it.Status), intPtr(it.Score), intPtr(it.Face),
+			it.Masked, it.Original, it.MaskCount, it.Lang, it.WantsReply, nullID(it.RecordedBy), it.ReceivedAt, it.DueAt, it.UpdatedAt,
+			it.ServiceCode, floatPtr(it.Lat), floatPtr(it.Long), it.Address).Scan(&id)
+		if err == sql.ErrNoRows {
+			if attempt >= 5 {
+				return domain.Errorf(domain.EINTERNAL, "err.internal", "could not find a free tracking code")
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		it.ID, it.Code = id, code
+		break
+	}
+	if !c.Empty() {
+		if _, err := tx.Exec(ctx, "INSERT INTO feedback_contacts (feedback_id, email, phone, name, created_at) VALUES (?, ?, ?, ?, ?)",
+			it.ID, c.Email, c.Phone, c.Name, it.ReceivedAt); err != nil {
+			return err
+		}
+	}
+	role := "client"
+	if it.Channel == feedback.ChannelStaff {
+		role = "staff"
+	}
+	return tx.AddFeedbackEvent(ctx, &feedback.Event{FeedbackID: it.ID, At: it.ReceivedAt, Kind: feedback.EventReceived, Status: it.Status,
+		ActorID: it.RecordedBy, ActorRole: role, Public: true})
+}
+
+// Feedback returns one item by id, without the original text.
+func (tx *Tx) Feedback(ctx context.Context, id int64) (feedback.Item, error) {
+	it, err := scanFeedback(tx.QueryRow(ctx, "SELECT "+feedbackCols+" FROM feedback WHERE id = ?", id))
+	if err == sql.ErrNoRows {
+		return it, domain.NotFound("feedback", id)
+	}
+	return it, err
+}
+
+// FeedbackByCode returns one item by tracking code (canonical form).
+func (tx *Tx) FeedbackByCode(ctx context.Context, code string) (feedback.Item, error) {
+	it, err := scanFeedback(tx.QueryRow(ctx, "SELECT "+feedbackCols+" FROM feedback WHERE code = ?", code))
+	if err == sql.ErrNoRows {
+		return it, domain.NotFound("feedback", "code")
+	}
+	return it, err
+}
+
+// FeedbackOriginal returns the giver's unmasked text. Callers must check that
+// the reader handles the item's unit and audit the read in the same transaction.
+func (tx *Tx) FeedbackOriginal(ctx context.Context, id int64) (string, error) {
+	var s string
+	err := tx.QueryRow(ctx, "SELECT body_original FROM feedback WHERE id = ?", id).Scan(&s)
+	if err == sql.ErrNoRows {
+		return "", domain.NotFound("feedback", id)
+	}
+	return s, err
+}
+
+// FeedbackContact returns the giver's contact details (empty when none or deleted).
+func (tx *Tx) FeedbackContact(ctx context.Context, id int64) (feedback.Contact, error) {
+	var c feedback.Contact
+	err := tx.QueryRow(ctx, "SELECT email, phone, name FROM feedback_contacts WHERE feedback_id = ?", id).Scan(&c.Email, &c.Phone, &c.Name)
+	if err == sql.ErrNoRows {
+		return c, nil
+	}
+	return c, err
+}
+
+// UpdateFeedback writes the mutable state of an item: classification,
+// status, handler, unit, due date, reply and publication.
+func (tx *Tx) UpdateFeedback(ctx context.Context, it *feedback.Item) error {
+	it.UpdatedAt = tx.Now()
+	res, err := tx.Exec(ctx, `UPDATE feedback SET unit_id = ?, class = ?, status = ?, handler_id = ?, due_at = ?, answered_at = ?, closed_at = ?,
+		reply = ?, replied_by = ?, published_at = ?, published_by = ?, updated_at = ? WHERE id = ?`,
+		it.UnitID, string(it.Class), string(it.Status), nullID(it.HandlerID), it.DueAt, tPtr(it.AnsweredAt), tPtr(it.ClosedAt),
+		it.Reply, nullID(it.RepliedBy), tPtr(it.PublishedAt), nullID(it.PublishedBy), it.UpdatedAt, it.ID)
+	if err != nil {
+		return err
+	}
+	return mustAffect(res, "feedback", it.ID)
+}
+
+// AddFeedbackEvent appends a history entry.
+func (tx *Tx) AddFeedbackEvent(ctx context.Context, e *feedback.Event) error {
+	if e.At.IsZero() {
+		e.At = tx.Now()
+	}
+	id, err := tx.InsertID(ctx, `INSERT INTO feedback_events (feedback_id, at, kind, status, actor_id, actor_role, public, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.FeedbackID, e.At, string(e.Kind), string(e.Status), nullID(e.ActorID), e.ActorRole, e.Public, e.Note)
+	e.ID = id
+	return err
+}
+
+// FeedbackEvents lists an item's history, oldest first; publicOnly for the status page.
+func (tx *Tx) FeedbackEvents(ctx context.Context, id int64, publicOnly bool) ([]feedback.Event, error) {
+	q := "SELECT id, feedback_id, at, kind, status, COALESCE(actor_id, 0), actor_role, public, note FROM feedback_events WHERE feedback_id = ?"
+	if publicOnly {
+		q += " AND public = TRUE"
+	}
+	rows, err := tx.Query(ctx, q+" ORDER BY at, id", id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []feedback.Event
+	for rows.Next() {
+		var e feedback.Event
+		var kind, status string
+		if err := rows.Scan(&e.ID, &e.FeedbackID, &e.At, &kind, &status, &e.ActorID, &e.ActorRole, &e.Public, &e.Note); err != nil {
+			return nil, err
+		}
+		e.Kind, e.Status = feedback.EventKind(kind), feedback.Status(status)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// FeedbackFilter narrows feedback lists. Zero fields do not filter.
+type FeedbackFilter struct {
+	UnitIDs     []int64 // nil: every unit; empty non-nil: none
+	Statuses    []feedback.Status
+	Kind        feedback.Kind
+	Class       feedback.Class
+	Channel     feedback.Channel
+	HandlerID   int64
+	Overdue     bool      // open and past due at Now
+	Now         time.Time // for Overdue
+	From, To    time.Time // received_at range [From, To)
+	Published   bool      // only published items
+	Codes       []string
+	Limit       int
+	Offset      int
+	OldestFirst bool
+}
+
+func (f FeedbackFilter) where() (string, []any) {
+	var w []string
+	var args []any
+	in := func(col string, vals []string) {
+		w = append(w, col+" IN ("+placeholders(len(vals))+")")
+		for _, v := range vals {
+			args = append(args, v)
+		}
+	}
+	if f.UnitIDs != nil {
+		if len(f.UnitIDs) == 0 {
+			w = append(w, "1 = 0")
+		} else {
+			w = append(w, "unit_id IN ("+placeholders(len(f.UnitIDs))+")")
+			for _, id := range f.UnitIDs {
+				args = append(args, id)
+			}
+		}
+	}
+	if len(f.Statuses) > 0 {
+		s := make([]string, len(f.Statuses))
+		for i, x := range f.Statuses {
+			s[i] = string(x)
+		}
+		in("status", s)
+	}
+	if f.Kind != "" {
+		w = append(w, "kind = ?")
+		args = append(args, string(f.Kind))
+	}
+	if f.Class != "" {
+		w = append(w, "class = ?")
+		args = append(args, string(f.Class))
+	}
+	if f.Channel != "" {
+		w = append(w, "channel = ?")
+		args = append(args, string(f.Channel))
+	}
+	if f.HandlerID != 0 {
+		w = append(w, "handler_id = ?")
+		args = append(args, f.HandlerID)
+	}
+	if f.Overdue {
+		w = append(w, "status IN ('received', 'in_handling') AND due_at < ?")
+		args = append(args, f.Now)
+	}
+	if !f.From.IsZero() {
+		w = append(w, "received_at >= ?")
+		args = append(args, f.From)
+	}
+	if !f.To.IsZero() {
+		w = append(w, "received_at < ?")
+		args = append(args, f.To)
+	}
+	if f.Published {
+		w = append(w, "published_at IS NOT NULL")
+	}
+	if len(f.Codes) > 0 {
+		in("code", f.Codes)
+	}
+	if len(w) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(w, " AND "), args
+}
+
+// ListFeedback returns a page of items, newest first, and the total count.
+func (tx *Tx) ListFeedback(ctx context.Context, f FeedbackFilter) ([]feedback.Item, int, error) {
+	w, args := f.where()
+	var total int
+	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM feedback"+w, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 50
+	}
+	order := " ORDER BY received_at DESC, id DESC"
+	if f.OldestFirst {
+		order = " ORDER BY received_at, id"
+	}
+	if f.Published {
+		order = " ORDER BY published_at DESC, id DESC"
+	}
+	rows, err := tx.Query(ctx, "SELECT "+feedbackCols+" FROM feedback"+w+order+" LIMIT "+strconv.Itoa(limit)+" OFFSET "+strconv.Itoa(max(f.Offset, 0)), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []feedback.Item
+	for rows.Next() {
+		it, err := scanFeedback(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, it)
+	}
+	return out, total, rows.Err()
+}
+
+// DeleteContactsClosedBefore deletes the contact details of items closed
+// before cutoff (retention). It returns how many were deleted.
+func (tx *Tx) DeleteContactsClosedBefore(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := tx.Exec(ctx, `DELETE FROM feedback_contacts WHERE feedback_id IN
+		(SELECT id FROM feedback WHERE status = 'closed' AND closed_at < ?)`, cutoff)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// DeleteFeedbackClosedBefore deletes items closed before cutoff with their
+// history and contacts (retention) and returns their ids.
+func (tx *Tx) DeleteFeedbackClosedBefore(ctx context.Context, cutoff time.Time, limit int) ([]int64, error) {
+	rows, err := tx.Query(ctx, "SELECT id FROM feedback WHERE status = 'closed' AND closed_at < ? ORDER BY id LIMIT "+strconv.Itoa(limit), cutoff)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		// Children first: SQLite enforces ON DELETE CASCADE only with
+		// foreign_keys on, which we set, but explicit deletes keep both
+		// databases identical whatever the pragma.
+		for _, q := range []string{"DELETE FROM feedback_events WHERE feedback_id = ?", "DELETE FROM feedback_contacts WHERE feedback_id = ?",
+			"UPDATE messages SET feedback_id = NULL WHERE feedback_id = ?", "DELETE FROM feedback WHERE id = ?"} {
+			if _, err := tx.Exec(ctx, q, id); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return ids, nil
+}
+
+// Setting returns a county setting, or def when it is not set.
+func (tx *Tx) Setting(ctx context.Context, key, def string) (string, error) {
+	var v string
+	err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	if err == sql.ErrNoRows {
+		return def, nil
+	}
+	return v, err
+}
+
+// SetSetting stores a county setting.
+func (tx *Tx) SetSetting(ctx context.Context, key, value string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, value, tx.Now())
+	return err
+}
+
+// FeedbackSettings reads the county's handling rules, with defaults for what is not set.
+func (tx *Tx) FeedbackSettings(ctx context.Context) (feedback.Settings, error) {
+	s := feedback.DefaultSettings()
+	ints := []struct {
+		key string
+		dst *int
+	}{{"feedback.reply_days", &s.ReplyDays}, {"feedback.objection_days", &s.ObjectionDays}, {"feedback.accessibility_days", &s.AccessibilityDays}}
+	for _, x := range ints {
+		v, err := tx.Setting(ctx, x.key, "")
+		if err != nil {
+			return s, err
+		}
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			*x.dst = n
+		}
+	}
+	durs := []struct {
+		key string
+		dst *time.Duration
+	}{{"feedback.contact_retention_days", &s.ContactRetention}, {"feedback.retention_days", &s.FeedbackRetention}}
+	for _, x := range durs {
+		v, err := tx.Setting(ctx, x.key, "")
+		if err != nil {
+			return s, err
+		}
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			*x.dst = time.Duration(n) * 24 * time.Hour
+		}
+	}
+	return s, nil
+}
