@@ -38,6 +38,8 @@ var routeMatrix = map[string]struct {
 	"GET /login":                  {"/login", everyone},
 	"POST /login":                 {"/login", everyone},
 	"POST /logout":                {"/logout", everyone},
+	"GET /auth/oidc/start":        {"/auth/oidc/start", everyone},
+	"GET /auth/oidc/callback":     {"/auth/oidc/callback", everyone},
 	"GET /saavutettavuusseloste":  {"/saavutettavuusseloste", everyone},
 	"GET /admin/accessibility":    {"/admin/accessibility", adminOnly},
 	"POST /admin/accessibility":   {"/admin/accessibility", adminOnly},

@@ -18,6 +18,7 @@ func (s *Server) routes(r *Router) {
 	r.HandleRaw("GET /metrics", auth.Public, s.metrics.handler())
 	r.Handle("GET /{$}", auth.Public, s.home)
 	s.authRoutes(r)
+	s.ssoRoutes(r)
 	s.accessibilityRoutes(r)
 	s.accountRoutes(r)
 	s.orgRoutes(r)

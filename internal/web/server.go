@@ -14,6 +14,7 @@ import (
 	"kuulu/internal/auth"
 	"kuulu/internal/domain"
 	"kuulu/internal/i18n"
+	"kuulu/internal/intake"
 	"kuulu/internal/store"
 )
 
@@ -62,6 +63,7 @@ type Server struct {
 	started  time.Time
 	county   atomic.Value // cachedCounty
 	oidc     SSO
+	intake   *intake.Intake
 }
 
 // New builds a server: parses templates and assets (failing fast on errors)
@@ -76,6 +78,7 @@ func New(cfg Config, db *store.DB, cat *i18n.Catalog, log *slog.Logger) (*Server
 	s := &Server{cfg: cfg, db: db, cat: cat, log: log, clock: db.Clock, started: time.Now()}
 	s.oidc = cfg.SSO
 	s.sessions = auth.NewSessions(db, cfg.Secure)
+	s.intake = &intake.Intake{DB: db, Cat: cat, BaseURL: cfg.BaseURL}
 	s.login = auth.NewLogin(db, cfg.Argon2)
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
