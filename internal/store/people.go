@@ -93,12 +93,39 @@ func (tx *Tx) People(ctx context.Context, f PersonFilter) ([]org.Person, int, er
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	for i := range out {
-		if out[i].Grants, err = tx.grants(ctx, out[i].ID); err != nil {
-			return nil, 0, err
-		}
+	if err := tx.fillGrants(ctx, out); err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
+}
+
+// fillGrants loads the grants of many people in one query.
+func (tx *Tx) fillGrants(ctx context.Context, people []org.Person) error {
+	if len(people) == 0 {
+		return nil
+	}
+	idx := map[int64]int{}
+	args := make([]any, len(people))
+	for i, p := range people {
+		idx[p.ID] = i
+		args[i] = p.ID
+	}
+	rows, err := tx.Query(ctx, "SELECT person_id, role, COALESCE(unit_id, 0) FROM role_grants WHERE person_id IN ("+placeholders(len(people))+") ORDER BY role, unit_id", args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var g org.Grant
+		var r string
+		if err := rows.Scan(&id, &r, &g.UnitID); err != nil {
+			return err
+		}
+		g.Role = domain.Role(r)
+		people[idx[id]].Grants = append(people[idx[id]].Grants, g)
+	}
+	return rows.Err()
 }
 
 func (tx *Tx) grants(ctx context.Context, personID int64) ([]org.Grant, error) {
