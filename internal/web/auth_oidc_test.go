@@ -556,6 +556,9 @@ func TestSSOStartAndConfiguration(t *testing.T) {
 			t.Errorf("start when signed in: %d %q", r.Status, r.Location)
 		}
 	})
+}
+
+func TestSSONotConfigured(t *testing.T) {
 	// Without SSO configured both routes are simply not there.
 	eachEnv(t, func(t *testing.T, e *testEnv) {
 		c := e.client()
