@@ -16,6 +16,7 @@ import (
 
 	"kuulu/internal/demo"
 	"kuulu/internal/i18n"
+	"kuulu/internal/mapping"
 	"kuulu/internal/store"
 	"kuulu/internal/web"
 )
@@ -36,6 +37,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = runMigrate(ctx, args, stdout, stderr)
 	case "backup":
 		err = runBackup(ctx, args, stdout, stderr)
+	case "conversation":
+		return runConversation(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -176,7 +179,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	wcfg := web.Config{BaseURL: cfg.BaseURL, Secure: strings.HasPrefix(cfg.BaseURL, "https://"), TrustProxy: cfg.TrustProxy}
+	wcfg := web.Config{BaseURL: cfg.BaseURL, Secure: strings.HasPrefix(cfg.BaseURL, "https://"), TrustProxy: cfg.TrustProxy,
+		Open311APIKeys: cfg.Open311APIKeys}
 	if wcfg.SSO, err = newSSO(ctx, cfg); err != nil {
 		return err
 	}
@@ -197,7 +201,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	go housekeeping(ctx, db, log)
+	defer startJobs(ctx, db, log)() // housekeeping and retention (internal/jobs)
+	defer startNotifier(ctx, cfg.Notify, db, log)()
+	defer mapping.Start(ctx, db, log)() // background analysis of conversations (internal/mapping)
 	fmt.Fprintf(stdout, "Kuulu is running at %s (database: %s)\n", cfg.BaseURL, db.Dialect())
 	if cfg.Demo {
 		fmt.Fprintf(stdout, "Demo sign-ins (password %q):\n", demo.DefaultPassword)
@@ -222,29 +228,4 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log.Info("stopped")
 	return nil
-}
-
-// housekeeping deletes expired sessions, sign-on states and rate windows.
-// It derives its work from the database, so any instance may run it and a
-// missed run is simply caught up by the next.
-func housekeeping(ctx context.Context, db *store.DB, log *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		err := db.Write(ctx, func(tx *store.Tx) error {
-			n, err := tx.DeleteExpired(ctx, db.Now())
-			if n > 0 {
-				log.Info("housekeeping", "deleted", n)
-			}
-			return err
-		})
-		if err != nil && ctx.Err() == nil {
-			log.Warn("housekeeping failed", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

@@ -32,6 +32,8 @@ type Config struct {
 	OIDCSecret      string
 	OIDCSubject     string // the claim that identifies a person: sub (default) or oid (Entra ID)
 	OIDCScopes      string
+	Open311APIKeys  []string // Open311 API keys provisioned by configuration
+	Notify          NotifyConfig
 }
 
 // Setting documents one configuration name (for --help and the README).
@@ -55,6 +57,18 @@ var Settings = []Setting{
 	{"KUULU_OIDC_CLIENT_SECRET", "oidc-client-secret", "", "OpenID Connect client secret"},
 	{"KUULU_OIDC_SUBJECT_CLAIM", "oidc-subject-claim", "sub", "claim that identifies a person (oid for Entra ID)"},
 	{"KUULU_OIDC_SCOPES", "oidc-scopes", "openid email profile", "scopes to ask for"},
+	{"KUULU_OPEN311_API_KEYS", "open311-api-keys", "", "comma-separated Open311 API keys provisioned by configuration (each at least 16 characters), valid besides those administrators issue"},
+	{"KUULU_NOTIFY_EMAIL", "notify-email", "outbox", "email driver: outbox (kept in Kuulu for administrators to read) or smtp"},
+	{"KUULU_SMTP_HOST", "smtp-host", "", "SMTP server for KUULU_NOTIFY_EMAIL=smtp"},
+	{"KUULU_SMTP_PORT", "smtp-port", "587", "SMTP port (STARTTLS when offered; 465: TLS from the start)"},
+	{"KUULU_SMTP_USERNAME", "smtp-username", "", "SMTP user name (empty: no sign-in)"},
+	{"KUULU_SMTP_PASSWORD", "smtp-password", "", "SMTP password"},
+	{"KUULU_SMTP_FROM", "smtp-from", "", "sender, e.g. Kainuun hyvinvointialue <palaute@example.fi>"},
+	{"KUULU_NOTIFY_SMS", "notify-sms", "outbox", "SMS driver: outbox (kept in Kuulu for administrators to read) or http"},
+	{"KUULU_SMS_URL", "sms-url", "", "SMS gateway URL for KUULU_NOTIFY_SMS=http (https)"},
+	{"KUULU_SMS_USERNAME", "sms-username", "", "SMS gateway user name (HTTP Basic)"},
+	{"KUULU_SMS_PASSWORD", "sms-password", "", "SMS gateway password"},
+	{"KUULU_SMS_TOKEN", "sms-token", "", "SMS gateway bearer token, instead of user name and password"},
 }
 
 // LoadConfig reads the environment, then flags from args (which override).
@@ -82,6 +96,8 @@ func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.StringVar(&c.OIDCSecret, "oidc-client-secret", env("KUULU_OIDC_CLIENT_SECRET", ""), "OIDC client secret (KUULU_OIDC_CLIENT_SECRET)")
 	fs.StringVar(&c.OIDCSubject, "oidc-subject-claim", env("KUULU_OIDC_SUBJECT_CLAIM", "sub"), "OIDC subject claim (KUULU_OIDC_SUBJECT_CLAIM)")
 	fs.StringVar(&c.OIDCScopes, "oidc-scopes", env("KUULU_OIDC_SCOPES", "openid email profile"), "OIDC scopes (KUULU_OIDC_SCOPES)")
+	open311Keys := fs.String("open311-api-keys", env("KUULU_OPEN311_API_KEYS", ""), "Open311 API keys, comma-separated (KUULU_OPEN311_API_KEYS)")
+	notifyFlags := registerNotifyFlags(fs, env, &c.Notify)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -103,6 +119,12 @@ func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	if c.ShutdownTimeout, err = time.ParseDuration(*shutdown); err != nil {
 		return c, fmt.Errorf("KUULU_SHUTDOWN_TIMEOUT / -shutdown-timeout: %w", err)
 	}
+	if c.Open311APIKeys, err = parseAPIKeys(*open311Keys); err != nil {
+		return c, fmt.Errorf("KUULU_OPEN311_API_KEYS / -open311-api-keys: %w", err)
+	}
+	if err := notifyFlags(); err != nil {
+		return c, err
+	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
@@ -111,6 +133,23 @@ func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		return c, fmt.Errorf("KUULU_LOG_FORMAT / -log-format: want json or text, got %q", c.LogFormat)
 	}
 	return c, nil
+}
+
+// parseAPIKeys splits a comma-separated list of API keys. A key must be at
+// least 16 characters without spaces; the error never repeats a key.
+func parseAPIKeys(s string) ([]string, error) {
+	var keys []string
+	for i, k := range strings.Split(s, ",") {
+		k = strings.TrimSpace(k)
+		if k == "" {
+			continue
+		}
+		if len(k) < 16 || strings.ContainsFunc(k, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+			return nil, fmt.Errorf("key %d: want at least 16 characters without spaces", i+1)
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
 }
 
 func parseBool(s string) (bool, error) {

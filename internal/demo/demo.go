@@ -1,7 +1,8 @@
 // Package demo fills an empty database with deterministic demo data: a
 // fictional wellbeing services county modelled on Kainuu, its service areas
 // and units in eight municipalities, about two hundred staff with their roles,
-// fixed demo logins and the accessibility statement.
+// fixed demo logins, the accessibility statement and two years of client
+// feedback in every state of handling (feedback.go).
 //
 // The same seed always gives the same county, units, people, names, emails,
 // titles and roles (ids too, on a fresh database); only timestamps and the
@@ -9,6 +10,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -30,6 +32,10 @@ type Options struct {
 	// Argon2 are the cost parameters of the password hash; the zero value
 	// means auth.DefaultArgon2. Tests pass cheap parameters.
 	Argon2 auth.Argon2Params
+	// FeedbackItems is how many feedback items to generate over the two
+	// years before the database clock's now; 0 means DefaultFeedbackItems,
+	// a negative number none.
+	FeedbackItems int
 }
 
 // Summary tells what Load created.
@@ -47,6 +53,8 @@ type Summary struct {
 	People int
 	// People holding each role. Every person holds exactly one role.
 	Staff, Supervisors, Coordinators, Management, Admins int
+
+	Feedback FeedbackCounts
 }
 
 // String describes the summary in one line, for start-up logs.
@@ -55,9 +63,9 @@ func (s Summary) String() string {
 		return "demo data not loaded: the database already has people or units"
 	}
 	return fmt.Sprintf("demo data (seed %d): %d service areas, %d units in %d municipalities, %d people "+
-		"(staff %d, supervisors %d, coordinators %d, management %d, administrators %d), %d pages",
+		"(staff %d, supervisors %d, coordinators %d, management %d, administrators %d), %d pages; %s",
 		s.Seed, s.ServiceAreas, s.Units, s.Municipalities, s.People,
-		s.Staff, s.Supervisors, s.Coordinators, s.Management, s.Admins, s.Pages)
+		s.Staff, s.Supervisors, s.Coordinators, s.Management, s.Admins, s.Pages, s.Feedback)
 }
 
 // Load fills an empty database with the demo data for opts.Seed in one write
@@ -106,7 +114,11 @@ func Load(ctx context.Context, db *store.DB, opts Options) (Summary, error) {
 			sum = skipped
 			return err
 		}
-		sum, err = p.write(ctx, tx, hash, opts.Seed)
+		if sum, err = p.write(ctx, tx, hash, opts.Seed); err != nil || opts.FeedbackItems < 0 {
+			return err
+		}
+		// In the same transaction: a demo county is loaded whole or not at all.
+		sum.Feedback, err = writeFeedback(ctx, tx, opts.Seed, cmp.Or(opts.FeedbackItems, DefaultFeedbackItems), p)
 		return err
 	})
 	if domain.ErrorCode(err) == domain.ECONFLICT {

@@ -178,6 +178,10 @@ func (s *Server) withLimits(next http.Handler) http.Handler {
 // browser's Sec-Fetch-Site and Origin headers (Go 1.25 CrossOriginProtection).
 func (s *Server) crossOrigin(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
+	// The Open311 API authenticates POSTs with an api_key, not a cookie, so a
+	// cross-site request cannot ride on anyone's session: browser clients on
+	// other sites may use it.
+	cop.AddInsecureBypassPattern("POST /open311/v2/")
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, &domain.Error{Code: domain.EFORBIDDEN, Key: "err.cross_origin", Message: "cross-origin request refused"})
 	}))

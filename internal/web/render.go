@@ -194,6 +194,7 @@ func (s *Server) funcs() template.FuncMap {
 		"hasError": func(errs domain.FieldErrors, field string) bool { _, ok := errs[field]; return ok },
 		"add":      func(a, b int) int { return a + b },
 		"paras":    paragraphs,
+		"linkify":  linkify,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -212,19 +213,26 @@ var helsinki = func() *time.Location {
 	return l
 }()
 
-// block is a paragraph or a list of an administrator-written plain-text page.
+// block is a heading, a paragraph or a list of an administrator-written
+// plain-text page.
 type block struct {
-	Text  string
-	Items []string
+	Heading string
+	Text    string
+	Items   []string
 }
 
-// paragraphs splits plain text into paragraphs at blank lines; lines starting
-// "- " become list items. Administrators write pages without HTML.
+// paragraphs splits plain text into paragraphs at blank lines; a paragraph
+// starting "## " is a heading and lines starting "- " become list items.
+// Administrators write pages without HTML.
 func paragraphs(s string) []block {
 	var out []block
 	for _, para := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
 		para = strings.TrimSpace(para)
 		if para == "" {
+			continue
+		}
+		if h, ok := strings.CutPrefix(para, "## "); ok && !strings.Contains(h, "\n") {
+			out = append(out, block{Heading: strings.TrimSpace(h)})
 			continue
 		}
 		lines := strings.Split(para, "\n")
@@ -245,4 +253,34 @@ func paragraphs(s string) []block {
 		out = append(out, b)
 	}
 	return out
+}
+
+// linkify escapes plain text and turns web addresses, site paths and email
+// addresses in it into links.
+func linkify(s string) template.HTML {
+	var b strings.Builder
+	for i, word := range strings.Split(s, " ") {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		core := strings.TrimRight(word, ".,;:!?)")
+		tail := word[len(core):]
+		href := ""
+		switch {
+		case strings.HasPrefix(core, "https://") || strings.HasPrefix(core, "http://"):
+			href = core
+		case strings.HasPrefix(core, "www.") && len(core) > 6:
+			href = "https://" + core
+		case strings.HasPrefix(core, "/") && len(core) > 1 && !strings.ContainsAny(core, "<>\"'"):
+			href = core
+		case strings.Count(core, "@") == 1 && strings.Contains(core[strings.Index(core, "@"):], ".") && !strings.ContainsAny(core, "<>\"'/"):
+			href = "mailto:" + core
+		}
+		if href == "" {
+			b.WriteString(template.HTMLEscapeString(word))
+			continue
+		}
+		b.WriteString(`<a href="` + template.HTMLEscapeString(href) + `">` + template.HTMLEscapeString(core) + `</a>` + template.HTMLEscapeString(tail))
+	}
+	return template.HTML(b.String())
 }

@@ -24,6 +24,19 @@ func (s *Server) routes(r *Router) {
 	s.orgRoutes(r)
 	s.peopleRoutes(r)
 	s.auditRoutes(r)
+	s.jobsRoutes(r) // background jobs (admin_jobs.go)
+	s.messagesRoutes(r)
+	s.publicFeedbackRoutes(r)
+	s.kioskRoutes(r)
+	s.posterRoutes(r)
+	s.statusRoutes(r)
+	s.publishedRoutes(r)
+	s.staffEntryRoutes(r)
+	s.inboxRoutes(r)
+	s.apiKeyRoutes(r)
+	s.open311Routes(r)
+	s.conversationRoutes(r) // participant pages of conversations (conversation_public.go)
+	s.conversationAdminRoutes(r)
 }
 
 // nav is the main navigation for the signed-in person's roles.
@@ -32,11 +45,24 @@ func (s *Server) nav(path string, p *org.Person) []navItem {
 		return nil
 	}
 	items := []navItem{{Href: "/", Key: "nav.home"}}
+	if auth.Staff.Allows(p) {
+		items = append(items, navItem{Href: "/staff/feedback/new", Key: "public.nav.quick_entry"})
+	}
+	items = append(items, navItem{Href: "/inbox", Key: "nav.inbox"})
+	if auth.Reader.Allows(p) {
+		items = append(items, navItem{Href: "/overdue", Key: "nav.overdue"})
+	}
+	if auth.Coordinator.Allows(p) {
+		items = append(items, navItem{Href: "/coordinator/conversations", Key: "nav.conversations_admin"})
+	}
 	if auth.Admin.Allows(p) {
 		items = append(items,
 			navItem{Href: "/admin/units", Key: "nav.org"},
 			navItem{Href: "/admin/people", Key: "nav.people"},
 			navItem{Href: "/admin/audit", Key: "nav.audit"},
+			navItem{Href: "/admin/jobs", Key: "nav.jobs"},
+			navItem{Href: "/admin/messages", Key: "nav.messages"},
+			navItem{Href: "/admin/apikeys", Key: "nav.apikeys"},
 			navItem{Href: "/admin/accessibility", Key: "nav.accessibility"})
 	}
 	best := -1

@@ -33,6 +33,9 @@ type Config struct {
 	Version string
 	// SSO, when set, enables single sign-on (auth.OIDC implements it).
 	SSO SSO
+	// Open311APIKeys are Open311 API keys provisioned by configuration
+	// (KUULU_OPEN311_API_KEYS), valid besides those administrators issue.
+	Open311APIKeys []string
 }
 
 // SSO is a single sign-on flow: send the browser to the identity provider,
