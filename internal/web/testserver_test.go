@@ -30,13 +30,24 @@ type testEnv struct {
 	clock *domain.FixedClock
 }
 
-// newEnv starts a real HTTP server on a migrated database with the demo data.
+// newEnv starts a real HTTP server on a migrated database with the demo
+// organisation and people. The demo's 5,000 feedback items are left out
+// (they cost most of the load time); newEnvWithFeedback includes them.
 func newEnv(t *testing.T, dbURL string) *testEnv {
+	return newEnvDemo(t, dbURL, -1)
+}
+
+// newEnvWithFeedback is newEnv with the demo feedback items.
+func newEnvWithFeedback(t *testing.T, dbURL string) *testEnv {
+	return newEnvDemo(t, dbURL, 0)
+}
+
+func newEnvDemo(t *testing.T, dbURL string, feedbackItems int) *testEnv {
 	t.Helper()
 	db := store.OpenTest(t, dbURL)
 	clock := &domain.FixedClock{T: time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)}
 	db.Clock = clock
-	if _, err := demo.Load(context.Background(), db, demo.Options{Argon2: cheapArgon}); err != nil {
+	if _, err := demo.Load(context.Background(), db, demo.Options{Argon2: cheapArgon, FeedbackItems: feedbackItems}); err != nil {
 		t.Fatal(err)
 	}
 	cat, err := i18n.Load()
