@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"kuulu/internal/conversation"
@@ -25,7 +24,7 @@ func (tx *Tx) HitRate(ctx context.Context, bucket string, window time.Duration) 
 	start := tx.Now().Truncate(window)
 	var n int
 	var row *sql.Row
-	if v, ok := hotStmts.Load(hotKey{tx.db.write, tx.d.rebind(hitSQL)}); ok {
+	if v, ok := tx.db.hot.Load(hotKey{tx.db.write, tx.d.rebind(hitSQL)}); ok {
 		row = tx.tx.StmtContext(ctx, v.(*sql.Stmt)).QueryRowContext(ctx, tx.d.args([]any{bucket, start})...)
 	} else {
 		row = tx.QueryRow(ctx, hitSQL, bucket, start)
@@ -386,9 +385,8 @@ func (tx *Tx) VoteIfOpen(ctx context.Context, convID, participantID, statementID
 // (modernc) spends most of such a statement's time parsing it, so these are
 // prepared once per connection pool (PrepareAnswers) and reused: database/sql
 // keeps a prepared statement per connection and hands a transaction the one
-// of its connection. The cache is keyed by pool, so databases (and parallel
-// tests) never share statements; a closed database leaves a few dead entries.
-var hotStmts sync.Map // hotKey → *sql.Stmt
+// of its connection. The cache lives on the DB (DB.hot), so databases (and
+// parallel tests) never share statements; Close closes them.
 
 type hotKey struct {
 	pool  *sql.DB
@@ -405,14 +403,14 @@ func (db *DB) PrepareAnswers(ctx context.Context) error {
 		q    string
 	}{{db.write, voteIfOpenSQL}, {db.write, lastVoteSQL}, {db.write, hitSQL}, {db.read, participantVotesSQL}} {
 		k := hotKey{h.pool, db.dialect.rebind(h.q)}
-		if _, ok := hotStmts.Load(k); ok {
+		if _, ok := db.hot.Load(k); ok {
 			continue
 		}
 		st, err := h.pool.PrepareContext(ctx, k.query)
 		if err != nil {
 			return err
 		}
-		if _, loaded := hotStmts.LoadOrStore(k, st); loaded {
+		if _, loaded := db.hot.LoadOrStore(k, st); loaded {
 			st.Close()
 		}
 	}
@@ -421,7 +419,7 @@ func (db *DB) PrepareAnswers(ctx context.Context) error {
 
 // execHot runs a write statement, prepared when PrepareAnswers has run.
 func (tx *Tx) execHot(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if v, ok := hotStmts.Load(hotKey{tx.db.write, tx.d.rebind(query)}); ok {
+	if v, ok := tx.db.hot.Load(hotKey{tx.db.write, tx.d.rebind(query)}); ok {
 		return tx.tx.StmtContext(ctx, v.(*sql.Stmt)).ExecContext(ctx, tx.d.args(args)...)
 	}
 	return tx.Exec(ctx, query, args...)
@@ -447,7 +445,7 @@ func (db *DB) ReadParticipantAndVotes(ctx context.Context, convID int64, tokenHa
 	q := db.dialect.rebind(participantVotesSQL)
 	var rows *sql.Rows
 	var err error
-	if v, ok := hotStmts.Load(hotKey{db.read, q}); ok {
+	if v, ok := db.hot.Load(hotKey{db.read, q}); ok {
 		rows, err = v.(*sql.Stmt).QueryContext(ctx, convID, tokenHash)
 	} else {
 		rows, err = db.read.QueryContext(ctx, q, convID, tokenHash)

@@ -40,6 +40,7 @@ type DB struct {
 
 	batchOnce sync.Once
 	batch     *batcher
+	hot       sync.Map // hotKey → *sql.Stmt: prepared statements of hot paths
 }
 
 // Config tells Open where the database is.
@@ -119,6 +120,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 
 // Close closes both pools. Batched writes must have finished.
 func (db *DB) Close() error {
+	db.hot.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	err := db.write.Close()
 	if db.read != db.write {
 		if e := db.read.Close(); err == nil {
