@@ -70,6 +70,9 @@ Commands:
   serve            run the web server (default)
   migrate          apply database migrations and exit
   backup FILE      write a consistent copy of the SQLite database to FILE
+  conversation analyze DIR     analyse a Polis open-data export (JSON to stdout)
+  conversation import DIR      load an open-data export as a closed conversation
+  conversation export ID DIR   write a conversation in the open-data format
 
 Settings (environment variable, flag, default):
 `)

@@ -308,20 +308,8 @@ func (tx *Tx) ListFeedback(ctx context.Context, f FeedbackFilter) ([]feedback.It
 	if f.Published {
 		order = " ORDER BY published_at DESC, id DESC"
 	}
-	rows, err := tx.Query(ctx, "SELECT "+feedbackCols+" FROM feedback"+w+order+" LIMIT "+strconv.Itoa(limit)+" OFFSET "+strconv.Itoa(max(f.Offset, 0)), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []feedback.Item
-	for rows.Next() {
-		it, err := scanFeedback(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, it)
-	}
-	return out, total, rows.Err()
+	items, err := tx.scanFeedbackRows(ctx, "SELECT "+feedbackCols+" FROM feedback"+w+order+" LIMIT "+strconv.Itoa(limit)+" OFFSET "+strconv.Itoa(max(f.Offset, 0)), args...)
+	return items, total, err
 }
 
 // DeleteContactsClosedBefore deletes the contact details of items closed

@@ -34,21 +34,9 @@ func (tx *Tx) ListPublishedFeedback(ctx context.Context, f PublishedFilter) ([]f
 		limit = 20
 	}
 	limit = min(limit, 100)
-	rows, err := tx.Query(ctx, "SELECT "+feedbackCols+" FROM feedback"+w+" ORDER BY published_at DESC, id DESC LIMIT "+
+	items, err := tx.scanFeedbackRows(ctx, "SELECT "+feedbackCols+" FROM feedback"+w+" ORDER BY published_at DESC, id DESC LIMIT "+
 		strconv.Itoa(limit)+" OFFSET "+strconv.Itoa(max(f.Offset, 0)), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []feedback.Item
-	for rows.Next() {
-		it, err := scanFeedback(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, it)
-	}
-	return out, total, rows.Err()
+	return items, total, err
 }
 
 // SaveFeedbackContact stores contact details the giver left after the item
