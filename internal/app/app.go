@@ -37,6 +37,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = runMigrate(ctx, args, stdout, stderr)
 	case "backup":
 		err = runBackup(ctx, args, stdout, stderr)
+	case "loadtest":
+		err = runLoadtest(ctx, args, stdout, stderr)
 	case "conversation":
 		return runConversation(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":

@@ -36,6 +36,11 @@ type Config struct {
 	// Open311APIKeys are Open311 API keys provisioned by configuration
 	// (KUULU_OPEN311_API_KEYS), valid besides those administrators issue.
 	Open311APIKeys []string
+	// NoRateLimit turns off the per-address rate limits of the public
+	// endpoints. It is for load tests only (kuulu loadtest), where one
+	// machine's address would otherwise be throttled; it is never set from
+	// the environment.
+	NoRateLimit bool
 }
 
 // SSO is a single sign-on flow: send the browser to the identity provider,
