@@ -398,15 +398,20 @@ type hotKey struct {
 // outside any transaction: on SQLite preparing needs the one write
 // connection. Without it those methods work the same, only slower.
 func (db *DB) PrepareAnswers(ctx context.Context) error {
-	for _, h := range []struct {
-		pool *sql.DB
-		q    string
-	}{{db.write, voteIfOpenSQL}, {db.write, lastVoteSQL}, {db.write, hitSQL}, {db.read, participantVotesSQL}} {
-		k := hotKey{h.pool, db.dialect.rebind(h.q)}
+	if err := db.prepareHot(ctx, db.write, voteIfOpenSQL, lastVoteSQL, hitSQL); err != nil {
+		return err
+	}
+	return db.prepareHot(ctx, db.read, participantVotesSQL)
+}
+
+// prepareHot prepares queries on pool once per database (see DB.hot).
+func (db *DB) prepareHot(ctx context.Context, pool *sql.DB, queries ...string) error {
+	for _, q := range queries {
+		k := hotKey{pool, db.dialect.rebind(q)}
 		if _, ok := db.hot.Load(k); ok {
 			continue
 		}
-		st, err := h.pool.PrepareContext(ctx, k.query)
+		st, err := pool.PrepareContext(ctx, k.query)
 		if err != nil {
 			return err
 		}
@@ -415,6 +420,15 @@ func (db *DB) PrepareAnswers(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// queryRowHot runs a one-row write statement (INSERT … RETURNING), prepared
+// when it has been through prepareHot.
+func (tx *Tx) queryRowHot(ctx context.Context, query string, args ...any) *sql.Row {
+	if v, ok := tx.db.hot.Load(hotKey{tx.db.write, tx.d.rebind(query)}); ok {
+		return tx.tx.StmtContext(ctx, v.(*sql.Stmt)).QueryRowContext(ctx, tx.d.args(args)...)
+	}
+	return tx.QueryRow(ctx, query, args...)
 }
 
 // execHot runs a write statement, prepared when PrepareAnswers has run.

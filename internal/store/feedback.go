@@ -74,6 +74,24 @@ func tPtr(t *time.Time) any {
 	return *t
 }
 
+// The statements of the submission path, prepared once per database by
+// PrepareFeedbackWrites: parsing them costs more than running them on SQLite,
+// whose single writer is the bottleneck of intake.
+const (
+	insertFeedbackSQL = `INSERT INTO feedback (code, unit_id, channel, kind, class, status, score, face, body_masked, body_original, mask_count, lang,
+			wants_reply, recorded_by, received_at, due_at, updated_at, service_code, lat, lon, address)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (code) DO NOTHING RETURNING id`
+	insertEventSQL = `INSERT INTO feedback_events (feedback_id, at, kind, status, actor_id, actor_role, public, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+)
+
+// PrepareFeedbackWrites prepares the submission path's statements once. Call
+// it outside any transaction (on SQLite preparing needs the write
+// connection). Without it the same methods work, only slower.
+func (db *DB) PrepareFeedbackWrites(ctx context.Context) error {
+	return db.prepareHot(ctx, db.write, insertFeedbackSQL, insertEventSQL, insertMessageSQL)
+}
+
 // InsertFeedback stores a new item with its contact details and its first
 // history event, in the caller's transaction. newCode makes tracking codes; a
 // code that already exists is replaced by a fresh one (ON CONFLICT DO
@@ -85,10 +103,7 @@ func (tx *Tx) InsertFeedback(ctx context.Context, it *feedback.Item, c feedback.
 			return err
 		}
 		var id int64
-		err = tx.QueryRow(ctx, `INSERT INTO feedback (code, unit_id, channel, kind, class, status, score, face, body_masked, body_original, mask_count, lang,
-			wants_reply, recorded_by, received_at, due_at, updated_at, service_code, lat, lon, address)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (code) DO NOTHING RETURNING id`,
+		err = tx.queryRowHot(ctx, insertFeedbackSQL,
 			code, it.UnitID, string(it.Channel), string(it.Kind), string(it.Class), string(it.Status), intPtr(it.Score), intPtr(it.Face),
 			it.Masked, it.Original, it.MaskCount, it.Lang, it.WantsReply, nullID(it.RecordedBy), it.ReceivedAt, it.DueAt, it.UpdatedAt,
 			it.ServiceCode, floatPtr(it.Lat), floatPtr(it.Long), it.Address).Scan(&id)
@@ -176,8 +191,9 @@ func (tx *Tx) AddFeedbackEvent(ctx context.Context, e *feedback.Event) error {
 	if e.At.IsZero() {
 		e.At = tx.Now()
 	}
-	id, err := tx.InsertID(ctx, `INSERT INTO feedback_events (feedback_id, at, kind, status, actor_id, actor_role, public, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.FeedbackID, e.At, string(e.Kind), string(e.Status), nullID(e.ActorID), e.ActorRole, e.Public, e.Note)
+	var id int64
+	err := tx.queryRowHot(ctx, insertEventSQL,
+		e.FeedbackID, e.At, string(e.Kind), string(e.Status), nullID(e.ActorID), e.ActorRole, e.Public, e.Note).Scan(&id)
 	e.ID = id
 	return err
 }
@@ -371,34 +387,36 @@ func (tx *Tx) SetSetting(ctx context.Context, key, value string) error {
 	return err
 }
 
-// FeedbackSettings reads the county's handling rules, with defaults for what is not set.
+// FeedbackSettings reads the county's handling rules, with defaults for what
+// is not set, in one query.
 func (tx *Tx) FeedbackSettings(ctx context.Context) (feedback.Settings, error) {
 	s := feedback.DefaultSettings()
-	ints := []struct {
-		key string
-		dst *int
-	}{{"feedback.reply_days", &s.ReplyDays}, {"feedback.objection_days", &s.ObjectionDays}, {"feedback.accessibility_days", &s.AccessibilityDays}}
-	for _, x := range ints {
-		v, err := tx.Setting(ctx, x.key, "")
-		if err != nil {
+	rows, err := tx.Query(ctx, "SELECT key, value FROM settings WHERE key LIKE 'feedback.%'")
+	if err != nil {
+		return s, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
 			return s, err
 		}
-		if n, err := strconv.Atoi(v); err == nil && n > 0 {
-			*x.dst = n
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			continue
+		}
+		switch k {
+		case "feedback.reply_days":
+			s.ReplyDays = n
+		case "feedback.objection_days":
+			s.ObjectionDays = n
+		case "feedback.accessibility_days":
+			s.AccessibilityDays = n
+		case "feedback.contact_retention_days":
+			s.ContactRetention = time.Duration(n) * 24 * time.Hour
+		case "feedback.retention_days":
+			s.FeedbackRetention = time.Duration(n) * 24 * time.Hour
 		}
 	}
-	durs := []struct {
-		key string
-		dst *time.Duration
-	}{{"feedback.contact_retention_days", &s.ContactRetention}, {"feedback.retention_days", &s.FeedbackRetention}}
-	for _, x := range durs {
-		v, err := tx.Setting(ctx, x.key, "")
-		if err != nil {
-			return s, err
-		}
-		if n, err := strconv.Atoi(v); err == nil && n > 0 {
-			*x.dst = time.Duration(n) * 24 * time.Hour
-		}
-	}
-	return s, nil
+	return s, rows.Err()
 }

@@ -50,6 +50,9 @@ const (
 // MessageChannels lists the channels.
 var MessageChannels = []string{ChannelEmail, ChannelSMS}
 
+const insertMessageSQL = `INSERT INTO messages (event_key, channel, recipient, subject, body, feedback_id, status, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING RETURNING id`
+
 // EnqueueMessage queues a message in the caller's transaction, so it commits
 // with the change that caused it. A second message with the same EventKey is
 // ignored; it reports whether the message was new.
@@ -60,8 +63,7 @@ func (tx *Tx) EnqueueMessage(ctx context.Context, m *Message) (bool, error) {
 	}
 	m.CreatedAt, m.Status = now, MessageQueued
 	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO messages (event_key, channel, recipient, subject, body, feedback_id, status, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING RETURNING id`,
+	err := tx.queryRowHot(ctx, insertMessageSQL,
 		m.EventKey, m.Channel, m.Recipient, m.Subject, m.Body, nullID(m.FeedbackID), m.Status, m.NextAttemptAt, m.CreatedAt).Scan(&id)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -37,9 +38,43 @@ const (
 	e2eClientEmail = "asiakas@example.fi"
 )
 
+// TestE2EFeedbackLoop runs the loop on SQLite and, when
+// KUULU_TEST_POSTGRES_URL is set, on PostgreSQL too, each with a browser of
+// its own.
 func TestE2EFeedbackLoop(t *testing.T) {
 	t.Parallel()
-	w := newE2E(t, browsertest.WithAcceptLanguage(e2eFinnishUA))
+	if _, err := browsertest.AxePath(); err != nil {
+		if browsertest.RequireBrowser() {
+			t.Fatalf("%v; %s=1 is set, so this fails instead of skipping", err, browsertest.EnvRequireBrowser)
+		}
+		t.Skip(err.Error())
+	}
+	for name, dbURL := range store.TestDatabases(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e2eFeedbackLoop(newE2EOn(t, dbURL, browsertest.WithAcceptLanguage(e2eFinnishUA)))
+		})
+	}
+}
+
+// newE2EOn is newE2E on the database at dbURL (newE2E always takes a
+// fresh SQLite file).
+func newE2EOn(t *testing.T, dbURL string, opts ...browsertest.Option) *e2e {
+	t.Helper()
+	if os.Getenv(browsertest.EnvTimeout) == "" {
+		opts = append([]browsertest.Option{browsertest.WithTimeout(e2eTimeout)}, opts...)
+	}
+	b := browsertest.New(t, opts...)
+	w := &e2e{testEnv: newEnv(t, dbURL), t: t, b: b, ctx: b.Context()}
+	t.Cleanup(func() {
+		if !t.Failed() {
+			t.Logf("e2e: %d pages checked with axe-core", w.checked)
+		}
+	})
+	return w
+}
+
+func e2eFeedbackLoop(w *e2e) {
 	var sup org.Person
 	w.read(func(tx *store.Tx) error {
 		var err error
