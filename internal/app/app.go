@@ -75,6 +75,7 @@ Commands:
   conversation analyze DIR     analyse a Polis open-data export (JSON to stdout)
   conversation import DIR      load an open-data export as a closed conversation
   conversation export ID DIR   write a conversation in the open-data format
+  loadtest         load-test the public feedback form (see kuulu loadtest -h)
 
 Settings (environment variable, flag, default):
 `)
