@@ -27,7 +27,7 @@ func TestGeneratedRecoversLatentGroups(t *testing.T) {
 			b = append(b, latent[i])
 		}
 	}
-	ari := ari(a, b)
+	ari := AdjustedRandIndex(a, b)
 	t.Logf("groups %d, ARI with the latent groups %.3f", len(r.GroupClusters), ari)
 	if len(r.GroupClusters) != 3 || ari < 0.75 {
 		t.Errorf("found %d groups with ARI %.3f; want the 3 latent groups (ARI ≥ 0.75)", len(r.GroupClusters), ari)
@@ -88,11 +88,11 @@ func TestEngineIncremental(t *testing.T) {
 				a, b = append(a, g), append(b, h)
 			}
 		}
-		if len(li) != len(ls) || ari(a, b) < 0.9 {
-			t.Errorf("round %d: %d vs %d clustered, ARI %.3f between incremental and scratch groups", round, len(li), len(ls), ari(a, b))
+		if len(li) != len(ls) || AdjustedRandIndex(a, b) < 0.9 {
+			t.Errorf("round %d: %d vs %d clustered, ARI %.3f between incremental and scratch groups", round, len(li), len(ls), AdjustedRandIndex(a, b))
 		}
 		t.Logf("round %d: PCA iterations %d (scratch %d), base k-means %d (scratch %d), ARI %.3f",
-			round, inc.Iterations.PCA, scratch.Iterations.PCA, inc.Iterations.Base, scratch.Iterations.Base, ari(a, b))
+			round, inc.Iterations.PCA, scratch.Iterations.PCA, inc.Iterations.Base, scratch.Iterations.Base, AdjustedRandIndex(a, b))
 	}
 }
 

@@ -79,8 +79,8 @@ func TestOpenDataColdStart(t *testing.T) {
 					polisGroup = append(polisGroup, gid[p.ID])
 				}
 			}
-			plain := adjustedRandIndex(ourGroup, polisGroup)
-			base := adjustedRandIndex(baseLabel, polisGroup)
+			plain := polis.AdjustedRandIndex(ourGroup, polisGroup)
+			base := polis.AdjustedRandIndex(baseLabel, polisGroup)
 			t.Logf("%s: groups %d (Polis %d), in-conv %d, differing from Polis's grouped set by %d, base-majority ARI %.4f, ARI %.4f",
 				od.name, len(r.GroupClusters), wantGroups, len(r.InConv), diff, base, plain)
 			if len(r.GroupClusters) != wantGroups {
@@ -110,7 +110,7 @@ func TestAdjustedRandIndex(t *testing.T) {
 		// ARI = (1 − 1)/(2.5 − 1) = 0.
 		{[]int{0, 0, 1, 1}, []int{0, 0, 0, 1}, 0},
 	} {
-		if got := adjustedRandIndex(c.a, c.b); got != c.want {
+		if got := polis.AdjustedRandIndex(c.a, c.b); got != c.want {
 			t.Errorf("ARI(%v, %v) = %g, want %g", c.a, c.b, got, c.want)
 		}
 	}

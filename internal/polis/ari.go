@@ -1,8 +1,9 @@
-package opendata
+package polis
 
-// adjustedRandIndex compares two labelings of the same items (Hubert & Arabie 1985):
+// AdjustedRandIndex is the adjusted Rand index of two labelings of the same
+// items (Hubert & Arabie 1985), used to compare groupings with Polis's:
 // 1 for identical partitions (up to renaming), about 0 for chance agreement.
-func adjustedRandIndex(a, b []int) float64 {
+func AdjustedRandIndex(a, b []int) float64 {
 	type pair struct{ x, y int }
 	n := len(a)
 	joint := map[pair]int{}
