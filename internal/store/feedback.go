@@ -309,8 +309,14 @@ func (f FeedbackFilter) where() (string, []any) {
 // ListFeedback returns a page of items, newest first, and the total count.
 func (tx *Tx) ListFeedback(ctx context.Context, f FeedbackFilter) ([]feedback.Item, int, error) {
 	w, args := f.where()
+	return tx.pageFeedback(ctx, w, args, f)
+}
+
+// pageFeedback returns the page of items matching a WHERE clause that f's
+// limit, offset and order ask for, and how many match in all.
+func (tx *Tx) pageFeedback(ctx context.Context, where string, args []any, f FeedbackFilter) ([]feedback.Item, int, error) {
 	var total int
-	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM feedback"+w, args...).Scan(&total); err != nil {
+	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM feedback"+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	limit := f.Limit
@@ -324,7 +330,7 @@ func (tx *Tx) ListFeedback(ctx context.Context, f FeedbackFilter) ([]feedback.It
 	if f.Published {
 		order = " ORDER BY published_at DESC, id DESC"
 	}
-	items, err := tx.scanFeedbackRows(ctx, "SELECT "+feedbackCols+" FROM feedback"+w+order+" LIMIT "+strconv.Itoa(limit)+" OFFSET "+strconv.Itoa(max(f.Offset, 0)), args...)
+	items, err := tx.scanFeedbackRows(ctx, "SELECT "+feedbackCols+" FROM feedback"+where+order+" LIMIT "+strconv.Itoa(limit)+" OFFSET "+strconv.Itoa(max(f.Offset, 0)), args...)
 	return items, total, err
 }
 

@@ -63,21 +63,7 @@ func inboxWhere(s InboxScope, f FeedbackFilter) (string, []any) {
 // and how many match in all. f.UnitIDs narrows further (a chosen unit).
 func (tx *Tx) InboxList(ctx context.Context, s InboxScope, f FeedbackFilter) ([]feedback.Item, int, error) {
 	w, args := inboxWhere(s, f)
-	var total int
-	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM feedback"+w, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	limit := f.Limit
-	if limit <= 0 || limit > 1000 {
-		limit = 50
-	}
-	order := " ORDER BY received_at DESC, id DESC"
-	if f.OldestFirst {
-		order = " ORDER BY received_at, id"
-	}
-	items, err := tx.scanFeedbackRows(ctx, "SELECT "+feedbackCols+" FROM feedback"+w+order+
-		" LIMIT "+strconv.Itoa(limit)+" OFFSET "+strconv.Itoa(max(f.Offset, 0)), args...)
-	return items, total, err
+	return tx.pageFeedback(ctx, w, args, f)
 }
 
 func (tx *Tx) scanFeedbackRows(ctx context.Context, q string, args ...any) ([]feedback.Item, error) {

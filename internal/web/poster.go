@@ -11,7 +11,6 @@ import (
 
 	"kuulu/internal/auth"
 	"kuulu/internal/org"
-	"kuulu/internal/store"
 )
 
 // The unit's poster: a printable A4 page with the unit's name, a QR code that
@@ -51,12 +50,8 @@ type posterPage struct {
 }
 
 func (s *Server) poster(w http.ResponseWriter, r *http.Request) error {
-	var u org.Unit
-	if err := s.db.Read(r.Context(), func(tx *store.Tx) error {
-		var err error
-		u, err = activeUnitBySlug(r.Context(), tx, r.PathValue("slug"))
-		return err
-	}); err != nil {
+	u, err := s.pathUnit(r)
+	if err != nil {
 		return err
 	}
 	link := s.shortLink(u.Slug)
@@ -68,12 +63,8 @@ func (s *Server) poster(w http.ResponseWriter, r *http.Request) error {
 // posterQR serves the QR code of the unit's short link as a PNG (8 pixels
 // per module, with the quiet zone), cacheable for qrMaxAge.
 func (s *Server) posterQR(w http.ResponseWriter, r *http.Request) error {
-	var u org.Unit
-	if err := s.db.Read(r.Context(), func(tx *store.Tx) error {
-		var err error
-		u, err = activeUnitBySlug(r.Context(), tx, r.PathValue("slug"))
-		return err
-	}); err != nil {
+	u, err := s.pathUnit(r)
+	if err != nil {
 		return err
 	}
 	link := s.shortLink(u.Slug)

@@ -138,6 +138,17 @@ func activeUnitBySlug(ctx context.Context, tx *store.Tx, slug string) (org.Unit,
 	return u, err
 }
 
+// pathUnit returns the active unit named by the request's {slug}.
+func (s *Server) pathUnit(r *http.Request) (org.Unit, error) {
+	var u org.Unit
+	err := s.db.Read(r.Context(), func(tx *store.Tx) error {
+		var err error
+		u, err = activeUnitBySlug(r.Context(), tx, r.PathValue("slug"))
+		return err
+	})
+	return u, err
+}
+
 // loadPublicForm fills what every rendering of the form needs.
 func (s *Server) loadPublicForm(r *http.Request, d *publicFormPage) error {
 	return s.db.Read(r.Context(), func(tx *store.Tx) error {
@@ -215,12 +226,8 @@ func summarise(errs domain.FieldErrors, order []string, anchors map[string]strin
 }
 
 func (s *Server) publicForm(w http.ResponseWriter, r *http.Request) error {
-	var u org.Unit
-	if err := s.db.Read(r.Context(), func(tx *store.Tx) error {
-		var err error
-		u, err = activeUnitBySlug(r.Context(), tx, r.PathValue("slug"))
-		return err
-	}); err != nil {
+	u, err := s.pathUnit(r)
+	if err != nil {
 		return err
 	}
 	return s.renderPublicForm(w, r, http.StatusOK, publicFormPage{Unit: u})
@@ -290,12 +297,8 @@ func receiptURL(r *http.Request, slug string, c trackcode.Code) string {
 }
 
 func (s *Server) publicSubmit(w http.ResponseWriter, r *http.Request) error {
-	var u org.Unit
-	if err := s.db.Read(r.Context(), func(tx *store.Tx) error {
-		var err error
-		u, err = activeUnitBySlug(r.Context(), tx, r.PathValue("slug"))
-		return err
-	}); err != nil {
+	u, err := s.pathUnit(r)
+	if err != nil {
 		return err
 	}
 	if err := s.rateLimit(r, "submit", publicSubmitLimit, rateWindow); err != nil {
