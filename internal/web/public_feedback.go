@@ -225,12 +225,17 @@ func summarise(errs domain.FieldErrors, order []string, anchors map[string]strin
 	return out
 }
 
+// publicForm shows a unit's empty form. It is the same for every visitor in
+// a language, so it is served from the page cache (see pagecache.go).
 func (s *Server) publicForm(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.pathUnit(r)
-	if err != nil {
-		return err
-	}
-	return s.renderPublicForm(w, r, http.StatusOK, publicFormPage{Unit: u})
+	key := "form|" + r.PathValue("slug") + "|" + string(requestInfo(r).Lang) + "|" + r.URL.RawQuery
+	return s.pages.serve(w, key, func(w http.ResponseWriter) error {
+		u, err := s.pathUnit(r)
+		if err != nil {
+			return err
+		}
+		return s.renderPublicForm(w, r, http.StatusOK, publicFormPage{Unit: u})
+	})
 }
 
 // readPublicPost checks what every public POST must be before its fields

@@ -56,6 +56,7 @@ func BenchmarkRenderPage(b *testing.B) {
 		signedIn   bool
 	}{
 		{"home_anonymous", "/", false},
+		{"public_form", "/p/kajaanin-terveysasema", false},
 		{"accessibility_statement", "/saavutettavuusseloste", false},
 		{"admin_units", "/admin/units", true},
 		{"admin_people", "/admin/people", true},
