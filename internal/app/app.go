@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -22,6 +23,16 @@ import (
 )
 
 // Main runs the kuulu command and returns the process exit status.
+// tuneGC sets the garbage collector's target to 200 % unless GOGC is set in
+// the environment: the server's live heap is small (tens of megabytes), so
+// letting the heap grow to three times it between collections costs little
+// memory and halves the CPU spent collecting under load.
+func tuneGC() {
+	if _, ok := os.LookupEnv("GOGC"); !ok {
+		debug.SetGCPercent(200)
+	}
+}
+
 func Main(args []string, stdout, stderr io.Writer) int {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -32,12 +43,14 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch cmd {
 	case "serve":
+		tuneGC()
 		err = runServe(ctx, args, stdout, stderr)
 	case "migrate":
 		err = runMigrate(ctx, args, stdout, stderr)
 	case "backup":
 		err = runBackup(ctx, args, stdout, stderr)
 	case "loadtest":
+		tuneGC() // the server under test runs in this process
 		err = runLoadtest(ctx, args, stdout, stderr)
 	case "conversation":
 		return runConversation(ctx, args, stdout, stderr)

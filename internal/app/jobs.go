@@ -10,14 +10,16 @@ import (
 
 // newJobRunner builds the runner of Kuulu's periodic jobs: hourly
 // housekeeping (expired sessions, sign-on states, rate windows) and the
-// daily retention of contact details and closed feedback. Every instance
-// runs one; the jobs table makes sure that one job runs on one instance at a
-// time, and administrators see the jobs' state there.
+// daily retention of contact details, closed feedback and sent or failed
+// messages. Every instance runs one; the jobs table makes sure that one job
+// runs on one instance at a time, and administrators see the jobs' state
+// there.
 func newJobRunner(db *store.DB, log *slog.Logger) *jobs.Runner {
 	r := jobs.New(db, log)
 	r.Register(jobs.Housekeeping(db))
 	r.Register(jobs.ContactRetention(db))
 	r.Register(jobs.FeedbackRetention(db, 0))
+	r.Register(jobs.MessageRetention(db))
 	return r
 }
 

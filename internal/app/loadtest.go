@@ -24,7 +24,9 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var o loadtest.Options
 	fs.StringVar(&o.DB, "db", "", "postgres:// URL of a database in which to create a temporary schema (default: a temporary SQLite file)")
 	fs.IntVar(&o.Clients, "clients", 50, "concurrent submitting clients")
-	fs.IntVar(&o.Readers, "readers", 0, "further clients loading the public form page in phase b (default clients/10)")
+	fs.Float64Var(&o.Rate, "rate", 2000, "submissions per second in phase b, paced across the clients")
+	fs.Float64Var(&o.ProbeRate, "probe-rate", 200, "form page loads per second in phase b, on a fixed schedule")
+	fs.IntVar(&o.Readers, "readers", 0, "further clients loading the form page as fast as they can in phase c, the stress phase (default clients/10; -1: no phase c)")
 	fs.DurationVar(&o.Duration, "duration", 10*time.Second, "length of each measured phase")
 	fs.DurationVar(&o.Warmup, "warmup", 2*time.Second, "unmeasured warm-up before the phases (0: none)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
@@ -34,7 +36,7 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if fs.NArg() > 0 {
 		return usageError{"unexpected arguments: " + strings.Join(fs.Args(), " ")}
 	}
-	if o.Clients < 1 || o.Clients > 10000 || o.Readers < 0 || o.Duration <= 0 || o.Duration > time.Hour || o.Warmup < 0 {
+	if o.Clients < 1 || o.Clients > 10000 || o.Readers < -1 || o.Rate <= 0 || o.Rate > 1e6 || o.ProbeRate <= 0 || o.ProbeRate > 100000 || o.Duration <= 0 || o.Duration > time.Hour || o.Warmup < 0 {
 		return usageError{"loadtest: want 1-10000 clients, a duration up to 1h and a non-negative warm-up"}
 	}
 	if o.Warmup == 0 {

@@ -47,12 +47,10 @@ Vastaamme 14 päivän kuluessa.
 
 ## Valvontaviranomainen
 
-Jos huomaat ongelmia, kerro niistä ensin meille. Jos et ole tyytyväinen vastaukseemme tai et saa vastausta 14 päivässä, voit tehdä ilmoituksen Etelä-Suomen aluehallintovirastoon. Aluehallintoviraston sivuilla kerrotaan, miten ilmoituksen voi tehdä ja miten asia käsitellään.
+Jos huomaat ongelmia, kerro niistä ensin meille. Jos et ole tyytyväinen vastaukseemme tai et saa vastausta 14 päivässä, voit tehdä ilmoituksen Lupa- ja valvontavirastoon. Se valvoo saavutettavuutta vuoden 2026 alusta; aiemmin valvoja oli Etelä-Suomen aluehallintovirasto. Valvojan sivuilla kerrotaan, miten ilmoituksen voi tehdä ja miten asia käsitellään.
 
-- Etelä-Suomen aluehallintovirasto, saavutettavuuden valvonnan yksikkö
+- Lupa- ja valvontavirasto, saavutettavuuden valvonta
 - www.saavutettavuusvaatimukset.fi
-- saavutettavuus@avi.fi
-- puhelinvaihde 0295 016 000
 
 Tämä seloste on laadittu 16.11.2026. Se perustuu omaan arvioomme ja automaattisiin testeihin. Tarkistamme selosteen vähintään kerran vuodessa.`},
 
@@ -87,12 +85,10 @@ Vi svarar inom 14 dagar.
 
 ## Tillsynsmyndighet
 
-Om du märker problem, berätta först för oss. Om du inte är nöjd med vårt svar eller inte får något svar inom 14 dagar, kan du göra en anmälan till Regionförvaltningsverket i Södra Finland. På regionförvaltningsverkets webbplats står det hur du gör en anmälan och hur ärendet behandlas.
+Om du märker problem, berätta först för oss. Om du inte är nöjd med vårt svar eller inte får något svar inom 14 dagar, kan du göra en anmälan till Tillstånds- och tillsynsverket. Det övervakar tillgängligheten från början av 2026; tidigare var det Regionförvaltningsverket i Södra Finland. På tillsynsmyndighetens webbplats står det hur du gör en anmälan och hur ärendet behandlas.
 
-- Regionförvaltningsverket i Södra Finland, enheten för tillgänglighetstillsyn
+- Tillstånds- och tillsynsverket, tillgänglighetstillsynen
 - www.tillganglighetskrav.fi
-- saavutettavuus@avi.fi
-- telefonväxel 0295 016 000
 
 Utlåtandet har utarbetats 16.11.2026. Det bygger på vår egen bedömning och på automatiska tester. Vi går igenom utlåtandet minst en gång per år.`},
 
@@ -127,12 +123,10 @@ We answer within 14 days.
 
 ## Supervisory authority
 
-If you notice problems, tell us first. If you are not satisfied with our answer, or you get no answer within 14 days, you can report the matter to the Regional State Administrative Agency for Southern Finland. Its website tells how to make a report and how the matter is handled.
+If you notice problems, tell us first. If you are not satisfied with our answer, or you get no answer within 14 days, you can report the matter to the Finnish Supervisory Agency (Lupa- ja valvontavirasto). It has supervised accessibility since the start of 2026; before that the supervisor was the Regional State Administrative Agency for Southern Finland. The supervisor's website tells how to make a report and how the matter is handled.
 
-- Regional State Administrative Agency for Southern Finland, Accessibility Monitoring Unit
+- Finnish Supervisory Agency, accessibility supervision
 - www.accessibilityrequirements.fi
-- saavutettavuus@avi.fi
-- telephone switchboard 0295 016 000
 
 This statement was drawn up on 16 November 2026. It is based on our own assessment and on automated tests. We review the statement at least once a year.`},
 }

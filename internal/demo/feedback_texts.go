@@ -576,8 +576,8 @@ var (
 	replyClosing = phrases{[]string{"Ystävällisin terveisin, yksikön henkilökunta", "Terveisin, yksikön esihenkilö", "Toivotamme hyvää jatkoa!"},
 		[]string{"Med vänliga hälsningar, enhetens personal", "Vi önskar er allt gott!"}}
 	replyObjection = phrases{
-		[]string{"Muistutukseenne on annettu kirjallinen, perusteltu vastaus, joka on lähetetty teille. Asia on käsitelty yksikössä, ja toimintatapoja on muutettu. Jos ette ole tyytyväinen vastaukseen, voitte tehdä kantelun aluehallintovirastoon. Potilas- ja sosiaaliasiavastaava auttaa tarvittaessa."},
-		[]string{"Ni har fått ett skriftligt, motiverat svar på er anmärkning. Ärendet har behandlats i enheten och rutinerna har ändrats. Om ni inte är nöjd med svaret kan ni klaga hos regionförvaltningsverket."},
+		[]string{"Muistutukseenne on annettu kirjallinen, perusteltu vastaus, joka on lähetetty teille. Asia on käsitelty yksikössä, ja toimintatapoja on muutettu. Jos ette ole tyytyväinen vastaukseen, voitte tehdä kantelun valvovalle viranomaiselle (vuoden 2026 alusta Lupa- ja valvontavirasto). Potilas- ja sosiaaliasiavastaava auttaa tarvittaessa."},
+		[]string{"Ni har fått ett skriftligt, motiverat svar på er anmärkning. Ärendet har behandlats i enheten och rutinerna har ändrats. Om ni inte är nöjd med svaret kan ni klaga hos tillsynsmyndigheten (från början av 2026 Tillstånds- och tillsynsverket)."},
 	}
 	replySafety = phrases{
 		[]string{"Kiitos, että ilmoititte. Olemme tehneet tapahtumasta vaaratapahtumailmoituksen ja käyneet sen läpi tiimissä. Työtapoja on tarkennettu, jotta sama ei toistu."},

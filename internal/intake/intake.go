@@ -12,6 +12,7 @@ import (
 	"kuulu/internal/domain"
 	"kuulu/internal/feedback"
 	"kuulu/internal/i18n"
+	"kuulu/internal/org"
 	"kuulu/internal/store"
 	"kuulu/internal/trackcode"
 )
@@ -43,26 +44,45 @@ func (in *Intake) newCode() (string, error) {
 // error on "unit". The record, its code, its history entry, its contact
 // details and the receipt message commit together.
 func (in *Intake) Submit(ctx context.Context, sub feedback.Submission) (feedback.Item, error) {
+	return in.submit(ctx, sub, nil)
+}
+
+// SubmitFor is Submit for a caller that has just read the unit the
+// submission names and found it active, as the public form has (the unit
+// of its address): the unit is not read again. When sub.UnitID is another
+// unit, it is Submit.
+func (in *Intake) SubmitFor(ctx context.Context, sub feedback.Submission, u org.Unit) (feedback.Item, error) {
+	if u.ID != sub.UnitID || !u.Active {
+		return in.submit(ctx, sub, nil)
+	}
+	return in.submit(ctx, sub, &u)
+}
+
+func (in *Intake) submit(ctx context.Context, sub feedback.Submission, known *org.Unit) (feedback.Item, error) {
 	if err := sub.Validate(); err != nil {
 		return feedback.Item{}, err
 	}
 	// Prepared statements are an optimisation: if preparing fails, the
 	// unprepared path does the same work.
-	in.prepare.Do(func() { _ = in.DB.PrepareFeedbackWrites(ctx) })
+	in.prepare.Do(func() { _ = in.DB.PrepareFeedback(ctx) })
 	// The unit and the county's rules are read before the write, on the read
-	// pool: on SQLite every write goes through one writer, and the less it
-	// does per submission, the more submissions it commits per second.
+	// pool and without a transaction (each lookup stands alone): on SQLite
+	// every write goes through one writer, and the less it does per
+	// submission, the more submissions it commits per second.
 	var set feedback.Settings
-	err := in.DB.Read(ctx, func(tx *store.Tx) error {
-		u, err := tx.Unit(ctx, sub.UnitID)
-		if domain.IsNotFound(err) || (err == nil && !u.Active) {
-			f := domain.FieldErrors{}
-			f.Add("unit", "err.feedback.unit")
-			return f.Err()
+	err := in.DB.Peek(ctx, func(tx *store.Tx) error {
+		if known == nil {
+			u, err := tx.Unit(ctx, sub.UnitID)
+			if domain.IsNotFound(err) || (err == nil && !u.Active) {
+				f := domain.FieldErrors{}
+				f.Add("unit", "err.feedback.unit")
+				return f.Err()
+			}
+			if err != nil {
+				return err
+			}
 		}
-		if err != nil {
-			return err
-		}
+		var err error
 		set, err = tx.FeedbackSettings(ctx)
 		return err
 	})

@@ -107,3 +107,42 @@ func TestSubmitConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// TestSubmitFor: the caller's unit is trusted only when it is the active
+// unit the submission names; otherwise the unit is looked up as by Submit.
+func TestSubmitFor(t *testing.T) {
+	store.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		in, unit, closedUnit := setup(t, db)
+		sub := feedback.Submission{UnitID: unit.ID, Channel: feedback.ChannelWeb, Kind: feedback.KindPraise, Text: "Kiitos", Lang: "fi"}
+		it, err := in.SubmitFor(ctx, sub, unit)
+		if err != nil || it.ID == 0 || it.UnitID != unit.ID {
+			t.Fatalf("item %+v, %v", it, err)
+		}
+		// The form of an active unit names another, inactive unit: looked
+		// up, refused as a field error.
+		sub.UnitID = closedUnit.ID
+		_, err = in.SubmitFor(ctx, sub, unit)
+		if e := domain.AsError(err); e == nil || e.Fields["unit"].Key != "err.feedback.unit" {
+			t.Fatalf("inactive unit chosen on an active unit's form: %v", err)
+		}
+		// A caller's unit that is not active is not trusted either.
+		_, err = in.SubmitFor(ctx, sub, closedUnit)
+		if e := domain.AsError(err); e == nil || e.Fields["unit"].Key != "err.feedback.unit" {
+			t.Fatalf("inactive unit: %v", err)
+		}
+		// Another active unit than the caller's: looked up, stored there.
+		var other org.Unit
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			other = org.Unit{ServiceAreaID: unit.ServiceAreaID, Slug: "toinen", Name: domain.Text{FI: "Toinen"}, Municipality: "Sotkamo", Active: true}
+			return tx.SaveUnit(ctx, &other)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		sub.UnitID = other.ID
+		it, err = in.SubmitFor(ctx, sub, unit)
+		if err != nil || it.UnitID != other.ID {
+			t.Fatalf("item %+v, %v", it, err)
+		}
+	})
+}

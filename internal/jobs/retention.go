@@ -15,6 +15,7 @@ const (
 	NameHousekeeping      = "housekeeping"
 	NameContactRetention  = "retention.contacts"
 	NameFeedbackRetention = "retention.feedback"
+	NameMessageRetention  = "retention.messages"
 )
 
 // Audit actions written by the retention jobs. The actor is empty: the
@@ -22,6 +23,7 @@ const (
 const (
 	ActionDeleteContacts = "retention.delete_contacts"
 	ActionDeleteFeedback = "retention.delete_feedback"
+	ActionDeleteMessages = "retention.delete_messages"
 )
 
 // DefaultRetentionBatch is how many feedback items one transaction of the
@@ -44,11 +46,13 @@ func Housekeeping(db *store.DB) Job {
 
 // ContactRetention deletes, daily, the contact details of feedback items
 // that closed more than the county's contact retention period ago (default
-// 90 days; feedback.Settings.ContactRetention). The deletion and the audit
-// entry that lists the items commit together.
+// 90 days; feedback.Settings.ContactRetention), and with them the items'
+// sent and failed messages, which hold the same addresses (queued messages
+// stay until they are sent or fail). The deletions and the audit entry that
+// lists the items commit together.
 func ContactRetention(db *store.DB) Job {
 	return Job{Name: NameContactRetention, Interval: 24 * time.Hour, Run: func(ctx context.Context) (string, error) {
-		var n int64
+		var n, msgs int64
 		err := db.Write(ctx, func(tx *store.Tx) error {
 			set, err := tx.FeedbackSettings(ctx)
 			if err != nil {
@@ -56,17 +60,53 @@ func ContactRetention(db *store.DB) Job {
 			}
 			cutoff := tx.Now().Add(-set.ContactRetention)
 			ids, err := tx.ContactIDsClosedBefore(ctx, cutoff)
-			if err != nil || len(ids) == 0 {
+			if err != nil {
 				return err
 			}
-			if n, err = tx.DeleteContactsClosedBefore(ctx, cutoff); err != nil {
+			if len(ids) > 0 {
+				if n, err = tx.DeleteContactsClosedBefore(ctx, cutoff); err != nil {
+					return err
+				}
+			}
+			// Every closed item past the cutoff, not only those whose
+			// contacts go now: a message may outlive an earlier run (or a
+			// longer message retention), and it must not outlive the contact.
+			if msgs, err = tx.DeleteFinishedMessagesOfFeedbackClosedBefore(ctx, cutoff); err != nil {
 				return err
+			}
+			if n == 0 && msgs == 0 {
+				return nil
 			}
 			return tx.Audit(ctx, store.AuditEntry{Action: ActionDeleteContacts, ObjectType: "feedback",
-				Detail: fmt.Sprintf("deleted the contact details of %d items closed before %s (retention %s); feedback ids: %s",
-					n, cutoff.Format(time.RFC3339), days(set.ContactRetention), joinIDs(ids))})
+				Detail: fmt.Sprintf("deleted the contact details of %d items closed before %s (retention %s) and %d sent or failed messages about items closed then; feedback ids: %s",
+					n, cutoff.Format(time.RFC3339), days(set.ContactRetention), msgs, joinIDs(ids))})
 		})
-		return fmt.Sprintf("deleted the contact details of %d items", n), err
+		return fmt.Sprintf("deleted the contact details of %d items and %d messages", n, msgs), err
+	}}
+}
+
+// MessageRetention deletes, daily, the messages of the outbox that were
+// sent, or failed for good, more than the county's message retention period
+// ago (default 30 days; store.SettingMessageRetentionDays): they hold
+// recipients' addresses and texts that may quote the feedback. Queued
+// messages and messages being sent are never deleted. The deletion and one
+// audit entry with the count commit together.
+func MessageRetention(db *store.DB) Job {
+	return Job{Name: NameMessageRetention, Interval: 24 * time.Hour, Run: func(ctx context.Context) (string, error) {
+		var n int64
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			keep, err := tx.MessageRetention(ctx)
+			if err != nil {
+				return err
+			}
+			cutoff := tx.Now().Add(-keep)
+			if n, err = tx.DeleteFinishedMessagesBefore(ctx, cutoff); err != nil || n == 0 {
+				return err
+			}
+			return tx.Audit(ctx, store.AuditEntry{Action: ActionDeleteMessages, ObjectType: "message",
+				Detail: fmt.Sprintf("deleted %d messages sent or failed before %s (retention %s)", n, cutoff.Format(time.RFC3339), days(keep))})
+		})
+		return fmt.Sprintf("deleted %d messages", n), err
 	}}
 }
 

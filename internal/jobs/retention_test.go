@@ -285,3 +285,195 @@ func TestHousekeeping(t *testing.T) {
 		}
 	})
 }
+
+// messages queues one message per key about feedback item fb (0: none),
+// then records the first sent outcomes as sent and the rest up to
+// sent+failed as failed for good, at the clock's time; the others stay
+// queued, due far in the future. It returns the ids in the order of keys.
+func (f *fixture) messages(fb int64, sent, failed int, keys ...string) []int64 {
+	f.t.Helper()
+	ctx := context.Background()
+	var ids []int64
+	err := f.db.Write(ctx, func(tx *store.Tx) error {
+		var claimed []store.Message
+		for i, k := range keys {
+			m := store.Message{EventKey: k, Channel: store.ChannelEmail, Recipient: "anna@example.fi", Body: "Vastaus palautteeseesi", FeedbackID: fb}
+			if i >= sent+failed {
+				m.NextAttemptAt = tx.Now().Add(10000 * day)
+			}
+			if _, err := tx.EnqueueMessage(ctx, &m); err != nil {
+				return err
+			}
+			ids = append(ids, m.ID)
+		}
+		claimed, err := tx.ClaimMessages(ctx, 100, time.Minute)
+		if err != nil || len(claimed) != sent+failed {
+			return fmt.Errorf("claimed %d messages: %v", len(claimed), err)
+		}
+		for i := range claimed {
+			claimed[i].Driver = "outbox"
+			if i < sent {
+				err = tx.MarkMessageSent(ctx, &claimed[i])
+			} else {
+				err = tx.MarkMessageFailed(ctx, &claimed[i], "refused", true, store.DefaultRetry)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return ids
+}
+
+func (f *fixture) messageExists(id int64) bool {
+	f.t.Helper()
+	err := f.db.Read(context.Background(), func(tx *store.Tx) error {
+		_, err := tx.MessageByID(context.Background(), id)
+		return err
+	})
+	if err != nil && !domain.IsNotFound(err) {
+		f.t.Fatal(err)
+	}
+	return err == nil
+}
+
+// TestMessageRetentionJob: sent and failed messages go 30 days after they
+// were sent or failed (or after the county's setting), with one audit entry
+// per run; queued messages stay at any age.
+func TestMessageRetentionJob(t *testing.T) {
+	store.EachDB(t, func(t *testing.T, db *store.DB) {
+		clock := &domain.FixedClock{T: t0}
+		db.Clock = clock
+		f := newFixture(t, db)
+		old := f.messages(0, 2, 1, "sent:1", "sent:2", "failed:1", "queued:1")
+		clock.T = t0.Add(day)
+		younger := f.messages(0, 1, 0, "sent:3")
+		job := MessageRetention(db)
+
+		clock.T = t0.Add(30 * day) // exactly 30 days: not yet
+		if res := run(t, job); res != "deleted 0 messages" || len(f.audit(ActionDeleteMessages)) != 0 {
+			t.Fatalf("at exactly 30 days: %q, or audited without a deletion", res)
+		}
+		clock.T = t0.Add(30*day + time.Microsecond)
+		if res := run(t, job); res != "deleted 3 messages" {
+			t.Errorf("result %q", res)
+		}
+		for _, id := range old[:3] {
+			if f.messageExists(id) {
+				t.Errorf("message %d not deleted after 30 days", id)
+			}
+		}
+		if !f.messageExists(old[3]) || !f.messageExists(younger[0]) {
+			t.Error("a queued or younger message was deleted")
+		}
+		a := f.audit(ActionDeleteMessages)
+		if len(a) != 1 || a[0].ActorID != 0 || a[0].ActorName != "" || a[0].ObjectType != "message" ||
+			!strings.HasPrefix(a[0].Detail, "deleted 3 messages sent or failed before 2026-01-10T09:00:00Z") || !strings.Contains(a[0].Detail, "30 days") {
+			t.Errorf("audit %+v", a)
+		}
+		run(t, job) // nothing due: no new audit entry
+		if n := len(f.audit(ActionDeleteMessages)); n != 1 {
+			t.Errorf("%d audit entries after an empty run", n)
+		}
+
+		// The county may shorten the period.
+		if err := db.Write(context.Background(), func(tx *store.Tx) error {
+			return tx.SetSetting(context.Background(), store.SettingMessageRetentionDays, "7")
+		}); err != nil {
+			t.Fatal(err)
+		}
+		recent := f.messages(0, 1, 0, "sent:4")
+		clock.Advance(7*day + time.Second)
+		run(t, job)
+		if f.messageExists(recent[0]) || !f.messageExists(old[3]) {
+			t.Error("a 7-day setting was not followed, or a queued message went")
+		}
+		if a := f.audit(ActionDeleteMessages); len(a) != 2 || !strings.Contains(a[0].Detail+a[1].Detail, "7 days") {
+			t.Errorf("audit after the 7-day run: %+v", a)
+		}
+	})
+}
+
+// TestContactRetentionDeletesMessages: the item's sent and failed messages
+// hold its contact, so they go with it, even when the message retention is
+// longer; its queued messages and other items' messages stay.
+func TestContactRetentionDeletesMessages(t *testing.T) {
+	store.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clock := &domain.FixedClock{T: t0}
+		db.Clock = clock
+		f := newFixture(t, db)
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			return tx.SetSetting(ctx, store.SettingMessageRetentionDays, "3650")
+		}); err != nil {
+			t.Fatal(err)
+		}
+		closed := f.item(feedback.StatusClosed, t0)
+		open := f.item(feedback.StatusInHandling, t0)
+		ofClosed := f.messages(closed, 1, 1, "receipt:closed", "reply:closed", "late:closed")
+		ofOpen := f.messages(open, 1, 0, "receipt:open")
+		job := ContactRetention(db)
+
+		clock.T = t0.Add(90*day + time.Microsecond)
+		if res := run(t, job); res != "deleted the contact details of 1 items and 2 messages" {
+			t.Errorf("result %q", res)
+		}
+		if f.messageExists(ofClosed[0]) || f.messageExists(ofClosed[1]) || f.hasContact(closed) {
+			t.Error("the closed item's contact or its sent or failed messages remain")
+		}
+		if !f.messageExists(ofClosed[2]) || !f.messageExists(ofOpen[0]) {
+			t.Error("a queued message or an open item's message was deleted")
+		}
+		a := f.audit(ActionDeleteContacts)
+		if len(a) != 1 || !strings.Contains(a[0].Detail, "of 1 items") || !strings.Contains(a[0].Detail, "and 2 sent or failed messages") ||
+			!strings.HasSuffix(a[0].Detail, fmt.Sprintf("feedback ids: %d", closed)) {
+			t.Errorf("audit %+v", a)
+		}
+
+		// A message that outlived its item's contact (the queued one, sent
+		// after the contact went) goes at the next run.
+		clock.T = t0.Add(10000*day + time.Second)
+		got := claimAndSend(t, db)
+		if len(got) != 1 || got[0] != ofClosed[2] {
+			t.Fatalf("sent %v, want the queued message %d", got, ofClosed[2])
+		}
+		if res := run(t, job); res != "deleted the contact details of 0 items and 1 messages" {
+			t.Errorf("second run: %q", res)
+		}
+		if f.messageExists(ofClosed[2]) || !f.messageExists(ofOpen[0]) {
+			t.Error("the late message of the closed item remains, or the open item's went")
+		}
+		if a := f.audit(ActionDeleteContacts); len(a) != 2 || !strings.Contains(a[0].Detail+a[1].Detail, "of 0 items closed before") {
+			t.Errorf("audit after the second run: %+v", a)
+		}
+	})
+}
+
+// claimAndSend claims the due messages and marks them sent; it returns their ids.
+func claimAndSend(t *testing.T, db *store.DB) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	var out []int64
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		ms, err := tx.ClaimMessages(ctx, 100, time.Minute)
+		if err != nil {
+			return err
+		}
+		for i := range ms {
+			ms[i].Driver = "outbox"
+			if err := tx.MarkMessageSent(ctx, &ms[i]); err != nil {
+				return err
+			}
+			out = append(out, ms[i].ID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
@@ -54,8 +55,17 @@ type Options struct {
 	DB string
 	// Clients is how many concurrent clients submit (default 50).
 	Clients int
-	// Readers is how many further clients load the public form page during
-	// the mixed phase (default Clients/10, at least 1).
+	// Rate is the submission rate of phase b, paced across the clients
+	// (default 2,000 a second, the rate the public form must carry).
+	Rate float64
+	// ProbeRate is how many times a second the public form page is loaded
+	// during phase b, open loop: each load starts on its schedule whatever
+	// the others are doing, and its latency counts from the scheduled start
+	// (default 200/s, a tenth of the target submission rate).
+	ProbeRate float64
+	// Readers is how many further clients load the public form page in a
+	// closed loop (as fast as they can) during phase c, the stress phase
+	// (default Clients/10, at least 1; negative: no phase c).
 	Readers int
 	// Duration of each measured phase (default 10s); Warmup runs before them
 	// and is not measured (default 2s; negative: none).
@@ -69,7 +79,13 @@ func (o *Options) defaults() {
 	if o.Clients <= 0 {
 		o.Clients = 50
 	}
-	if o.Readers <= 0 {
+	if o.Rate <= 0 {
+		o.Rate = 2000
+	}
+	if o.ProbeRate <= 0 {
+		o.ProbeRate = 200
+	}
+	if o.Readers == 0 {
 		o.Readers = max(1, o.Clients/10)
 	}
 	if o.Duration <= 0 {
@@ -88,7 +104,7 @@ type Env struct {
 	Dialect string
 
 	units   []org.Unit
-	client  *http.Client
+	client  *wireClient
 	hs      *http.Server
 	closers []func()
 	acked   atomic.Int64
@@ -190,16 +206,7 @@ func Start(ctx context.Context, dbURL string, conns int, logw io.Writer) (e *Env
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	go e.hs.Serve(ln)
-	e.client = &http.Client{
-		Transport: &http.Transport{
-			MaxIdleConns:        conns,
-			MaxIdleConnsPerHost: conns,
-			IdleConnTimeout:     time.Minute,
-			DisableCompression:  true, // pages are not compressed; the assets are counted as sent
-		},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Timeout:       30 * time.Second,
-	}
+	e.client = newWireClient(ln.Addr().String(), conns)
 	return e, nil
 }
 
@@ -212,7 +219,7 @@ func (e *Env) Close() {
 		cancel()
 	}
 	if e.client != nil {
-		e.client.CloseIdleConnections()
+		e.client.close()
 	}
 	for i := len(e.closers) - 1; i >= 0; i-- {
 		e.closers[i]()
@@ -274,9 +281,16 @@ func ownSchema(ctx context.Context, base string) (string, func(), error) {
 
 // Phase is one stretch of load: Submitters clients POST the public form and
 // Readers clients GET it, each in a closed loop, until Duration has passed
-// or, when Count > 0, until Count submissions have been sent.
+// or, when Count > 0, until Count submissions have been sent. When
+// ProbeRate > 0 the form page is also loaded ProbeRate times a second on a
+// fixed schedule (open loop), each load timed from its scheduled start, so
+// that a stalled server cannot hide its stall by delaying the next probe.
+//
+// When Rate > 0 the submitters are paced to Rate submissions a second
+// between them, open loop, each timed from its scheduled start.
 type Phase struct {
 	Submitters, Readers int
+	Rate, ProbeRate     float64
 	Duration            time.Duration
 	Count               int64
 }
@@ -284,8 +298,16 @@ type Phase struct {
 // Result is what a phase measured.
 type Result struct {
 	Elapsed  time.Duration
+	CPU      time.Duration // the process's CPU time (server and driver)
 	Submit   Stats
 	FormPage Stats
+}
+
+func (r Result) cpuPercent() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return math.Round(1000*r.CPU.Seconds()/r.Elapsed.Seconds()) / 10
 }
 
 // Stats are one kind of request's outcomes.
@@ -325,6 +347,7 @@ func (e *Env) Run(ctx context.Context, p Phase) Result {
 	var mu sync.Mutex
 	var res Result
 	var subs, readers sync.WaitGroup
+	cpu0 := cpuTime()
 	start := time.Now()
 	var timer *time.Timer
 	if p.Count <= 0 {
@@ -334,11 +357,25 @@ func (e *Env) Run(ctx context.Context, p Phase) Result {
 		subs.Go(func() {
 			rng := mrand.New(mrand.NewPCG(uint64(i)+1, uint64(start.UnixNano())))
 			var st Stats
+			// Paced: client i sends at start + (i + k·Submitters)/Rate; a
+			// client that falls behind sends at once, and its latency
+			// still counts from the scheduled time.
+			var every time.Duration
+			next := start
+			if p.Rate > 0 {
+				every = time.Duration(float64(p.Submitters) / p.Rate * float64(time.Second))
+				next = start.Add(time.Duration(float64(i) / p.Rate * float64(time.Second)))
+			}
 			for !stop.Load() && ctx.Err() == nil {
 				if p.Count > 0 && tickets.Add(-1) < 0 {
 					break
 				}
 				t0 := time.Now()
+				if every > 0 {
+					time.Sleep(time.Until(next))
+					t0 = next
+					next = next.Add(every)
+				}
 				err := e.submit(ctx, rng)
 				st.record(time.Since(t0), err)
 			}
@@ -360,6 +397,31 @@ func (e *Env) Run(ctx context.Context, p Phase) Result {
 			mu.Unlock()
 		})
 	}
+	if p.ProbeRate > 0 {
+		readers.Go(func() {
+			var probes sync.WaitGroup
+			var st Stats
+			var smu sync.Mutex
+			every := time.Duration(float64(time.Second) / p.ProbeRate)
+			next := time.Now()
+			for n := 0; !stop.Load() && ctx.Err() == nil; n++ {
+				next = next.Add(every)
+				time.Sleep(time.Until(next))
+				sched := next
+				probes.Go(func() {
+					err := e.formPage(ctx, e.units[n%len(e.units)].Slug)
+					d := time.Since(sched)
+					smu.Lock()
+					st.record(d, err)
+					smu.Unlock()
+				})
+			}
+			probes.Wait()
+			mu.Lock()
+			res.FormPage.add(st)
+			mu.Unlock()
+		})
+	}
 	subs.Wait()
 	if p.Submitters == 0 && p.Count <= 0 {
 		for !stop.Load() && ctx.Err() == nil {
@@ -369,6 +431,7 @@ func (e *Env) Run(ctx context.Context, p Phase) Result {
 	stop.Store(true) // count mode: the readers stop with the last submission
 	res.Elapsed = time.Since(start)
 	readers.Wait()
+	res.CPU = cpuTime() - cpu0
 	if timer != nil {
 		timer.Stop()
 	}
@@ -422,38 +485,31 @@ func (e *Env) submit(ctx context.Context, rng *mrand.Rand) error {
 		"reply_lang": {lang},
 		"website":    {""}, // the honeypot, left empty
 	}
-	req, err := http.NewRequestWithContext(ctx, "POST", e.URL+"/p/"+u.Slug+"?lang="+lang, strings.NewReader(f.Encode()))
+	res, err := e.client.do(ctx, "POST", "/p/"+u.Slug+"?lang="+lang, submitHeader, []byte(f.Encode()))
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	res, err := e.client.Do(req)
-	if err != nil {
-		return err
-	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "/kiitos/") {
-		return fmt.Errorf("POST /p/%s: status %d, location %q", u.Slug, res.StatusCode, res.Header.Get("Location"))
+	if res.Status != http.StatusSeeOther || !strings.Contains(res.Location, "/kiitos/") {
+		return fmt.Errorf("POST /p/%s: status %d, location %q", u.Slug, res.Status, res.Location)
 	}
 	e.acked.Add(1)
 	return nil
 }
 
+// submitHeader is what a browser sends with the form, as far as the server
+// looks at it.
+var submitHeader = []string{"Content-Type: application/x-www-form-urlencoded", "Sec-Fetch-Site: same-origin"}
+
+// formPage loads the public form as a browser's first visit would (the
+// page is not compressed; the static assets, cached for a year, are
+// counted by Transfer).
 func (e *Env) formPage(ctx context.Context, slug string) error {
-	req, err := http.NewRequestWithContext(ctx, "GET", e.URL+"/p/"+slug+"?lang=fi", nil)
+	res, err := e.client.do(ctx, "GET", "/p/"+slug+"?lang=fi", nil, nil)
 	if err != nil {
 		return err
 	}
-	res, err := e.client.Do(req)
-	if err != nil {
-		return err
-	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET /p/%s: status %d", slug, res.StatusCode)
+	if res.Status != http.StatusOK || len(res.Body) == 0 {
+		return fmt.Errorf("GET /p/%s: status %d, %d bytes", slug, res.Status, len(res.Body))
 	}
 	return nil
 }
@@ -469,23 +525,14 @@ type Part struct {
 // (the server gzips the static assets, not the pages), headers included.
 func (e *Env) Transfer(ctx context.Context) (int, []Part, error) {
 	fetch := func(path string) (int, string, error) {
-		req, err := http.NewRequestWithContext(ctx, "GET", e.URL+path, nil)
+		res, err := e.client.do(ctx, "GET", path, []string{"Accept-Encoding: gzip"}, nil)
 		if err != nil {
 			return 0, "", err
 		}
-		req.Header.Set("Accept-Encoding", "gzip")
-		res, err := e.client.Do(req)
-		if err != nil {
-			return 0, "", err
+		if res.Status != http.StatusOK {
+			return 0, "", fmt.Errorf("GET %s: status %d", path, res.Status)
 		}
-		defer res.Body.Close()
-		b, err := io.ReadAll(res.Body)
-		if err != nil {
-			return 0, "", err
-		}
-		if res.StatusCode != http.StatusOK {
-			return 0, "", fmt.Errorf("GET %s: status %d", path, res.StatusCode)
-		}
+		b := res.Body
 		n := len(b) + len("HTTP/1.1 200 OK\r\n\r\n")
 		for k, vs := range res.Header {
 			for _, v := range vs {
@@ -555,26 +602,41 @@ type Report struct {
 	CPUs       int     `json:"cpus"`
 	GOMAXPROCS int     `json:"gomaxprocs"`
 	Clients    int     `json:"clients"`
-	Readers    int     `json:"form_page_readers"`
+	Rate       float64 `json:"paced_submissions_per_second"`
+	ProbeRate  float64 `json:"form_page_probes_per_second"`
+	Readers    int     `json:"stress_readers"`
 	Duration   float64 `json:"phase_seconds"`
 	Warmup     float64 `json:"warmup_seconds"`
 	RateLimits string  `json:"rate_limits"`
 	// Submissions: Clients clients submitting, nothing else.
 	Submissions Summary `json:"submissions"`
-	// Mixed: Clients clients still submitting at full rate while Readers
-	// clients load the public form page.
+	// Phase b: Clients clients submitting Rate times a second between
+	// them, paced, while the form page is loaded ProbeRate times a second;
+	// both open loop, timed from the scheduled start.
 	MixedSubmissions Summary `json:"mixed_submissions"`
 	FormPage         Summary `json:"form_page"`
-	TransferBytes    int     `json:"form_page_transfer_bytes"`
-	TransferParts    []Part  `json:"form_page_transfer_parts"`
-	Acknowledged     int64   `json:"acknowledged"`
-	Rows             int64   `json:"feedback_rows"`
+	// Phase c, stress (when Readers > 0): Clients clients submitting while
+	// Readers more clients load the form page as fast as they can.
+	StressSubmissions Summary `json:"stress_submissions"`
+	StressFormPage    Summary `json:"stress_form_page"`
+	TransferBytes     int     `json:"form_page_transfer_bytes"`
+	TransferParts     []Part  `json:"form_page_transfer_parts"`
+	// CPU is the process's CPU use in each phase, in per cent of one core
+	// (server and driver together; 200 is both cores of a 2-core machine).
+	CPU          map[string]float64 `json:"cpu_percent"`
+	Acknowledged int64              `json:"acknowledged"`
+	Rows         int64              `json:"feedback_rows"`
 }
 
 // OK reports whether the run had no failed request and every acknowledged
 // submission is in the feedback table.
 func (r Report) OK() bool {
-	return r.Submissions.Errors == 0 && r.MixedSubmissions.Errors == 0 && r.FormPage.Errors == 0 && r.Rows == r.Acknowledged
+	for _, s := range []Summary{r.Submissions, r.MixedSubmissions, r.FormPage, r.StressSubmissions, r.StressFormPage} {
+		if s.Errors != 0 {
+			return false
+		}
+	}
+	return r.Rows == r.Acknowledged
 }
 
 // Run starts an environment, warms up, runs the two phases and reports.
@@ -586,16 +648,24 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	}
 	defer e.Close()
 	r := Report{Database: e.Dialect, CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0),
-		Clients: o.Clients, Readers: o.Readers, Duration: o.Duration.Seconds(), Warmup: max(o.Warmup, 0).Seconds(),
+		Clients: o.Clients, Rate: o.Rate, ProbeRate: o.ProbeRate, Readers: max(o.Readers, 0), Duration: o.Duration.Seconds(), Warmup: max(o.Warmup, 0).Seconds(),
 		RateLimits: "off (web.Config.NoRateLimit): every client is 127.0.0.1, which the per-address limits would throttle"}
 	if o.Warmup > 0 {
-		e.Run(ctx, Phase{Submitters: o.Clients, Readers: o.Readers, Duration: o.Warmup})
+		e.Run(ctx, Phase{Submitters: o.Clients, Readers: max(o.Readers, 0), Duration: o.Warmup})
 	}
 	a := e.Run(ctx, Phase{Submitters: o.Clients, Duration: o.Duration})
 	r.Submissions = Summarise(a.Submit, a.Elapsed)
-	b := e.Run(ctx, Phase{Submitters: o.Clients, Readers: o.Readers, Duration: o.Duration})
+	r.CPU = map[string]float64{"a": a.cpuPercent()}
+	b := e.Run(ctx, Phase{Submitters: o.Clients, Rate: o.Rate, ProbeRate: o.ProbeRate, Duration: o.Duration})
 	r.MixedSubmissions = Summarise(b.Submit, b.Elapsed)
+	r.CPU["b"] = b.cpuPercent()
 	r.FormPage = Summarise(b.FormPage, b.Elapsed)
+	if o.Readers > 0 {
+		c := e.Run(ctx, Phase{Submitters: o.Clients, Readers: o.Readers, Duration: o.Duration})
+		r.StressSubmissions = Summarise(c.Submit, c.Elapsed)
+		r.CPU["c"] = c.cpuPercent()
+		r.StressFormPage = Summarise(c.FormPage, c.Elapsed)
+	}
 	if err := ctx.Err(); err != nil {
 		return r, err
 	}
@@ -613,20 +683,38 @@ func Run(ctx context.Context, o Options) (Report, error) {
 func (r Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "Kuulu load test: %s, %d CPUs (GOMAXPROCS %d), %d clients, %.0fs per phase after %.0fs warm-up\n",
 		r.Database, r.CPUs, r.GOMAXPROCS, r.Clients, r.Duration, r.Warmup)
-	fmt.Fprintf(w, "Rate limits: %s.\n\n", r.RateLimits)
+	fmt.Fprintf(w, "Rate limits: %s.\n", r.RateLimits)
+	fmt.Fprintf(w, "a) the clients submit as fast as they can (closed loop): the throughput.\n")
+	fmt.Fprintf(w, "b) the clients submit %.0f times a second between them while the form page is loaded %.0f times a second,\n", r.Rate, r.ProbeRate)
+	fmt.Fprintf(w, "   both on a fixed schedule (open loop), every request timed from its scheduled start.\n")
+	if r.Readers > 0 {
+		fmt.Fprintf(w, "c) stress: as a), and %d more clients load the form page as fast as they can.\n", r.Readers)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "%-44s %9s %7s %9s %8s %8s %8s %8s\n", "phase / request", "requests", "errors", "per s", "p50 ms", "p90 ms", "p99 ms", "max ms")
 	row := func(name string, s Summary) {
 		fmt.Fprintf(w, "%-44s %9d %7d %9.0f %8.2f %8.2f %8.2f %8.2f\n", name, s.Requests, s.Errors, s.PerSecond, s.P50ms, s.P90ms, s.P99ms, s.Maxms)
 	}
 	row(fmt.Sprintf("a) POST /p/{slug}, %d clients", r.Clients), r.Submissions)
-	row(fmt.Sprintf("b) POST /p/{slug}, %d clients", r.Clients), r.MixedSubmissions)
-	row(fmt.Sprintf("b) GET /p/{slug}, %d more clients", r.Readers), r.FormPage)
-	for _, s := range []Summary{r.Submissions, r.MixedSubmissions, r.FormPage} {
+	row(fmt.Sprintf("b) POST /p/{slug}, %d clients, %.0f/s", r.Clients, r.Rate), r.MixedSubmissions)
+	row(fmt.Sprintf("b) GET /p/{slug}, %.0f/s", r.ProbeRate), r.FormPage)
+	if r.Readers > 0 {
+		row(fmt.Sprintf("c) POST /p/{slug}, %d clients", r.Clients), r.StressSubmissions)
+		row(fmt.Sprintf("c) GET /p/{slug}, %d more clients, closed", r.Readers), r.StressFormPage)
+	}
+	for _, s := range []Summary{r.Submissions, r.MixedSubmissions, r.FormPage, r.StressSubmissions, r.StressFormPage} {
 		if s.FirstError != "" {
 			fmt.Fprintf(w, "first error: %s\n", s.FirstError)
 			break
 		}
 	}
+	fmt.Fprintf(w, "CPU of the process (server and driver), %% of one core:")
+	for _, p := range []string{"a", "b", "c"} {
+		if v, ok := r.CPU[p]; ok {
+			fmt.Fprintf(w, " %s) %.0f", p, v)
+		}
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "\nPublic form page transfer (gzip where served): %d bytes (%.1f KB)\n", r.TransferBytes, float64(r.TransferBytes)/1024)
 	for _, p := range r.TransferParts {
 		fmt.Fprintf(w, "  %-60s %7d\n", p.Path, p.Bytes)

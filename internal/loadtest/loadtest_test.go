@@ -24,11 +24,11 @@ func TestRun(t *testing.T) {
 	for name, u := range databases() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			r, err := Run(context.Background(), Options{DB: u, Clients: 4, Readers: 1, Duration: 400 * time.Millisecond, Warmup: 200 * time.Millisecond})
+			r, err := Run(context.Background(), Options{DB: u, Clients: 4, Rate: 200, ProbeRate: 50, Readers: 1, Duration: 400 * time.Millisecond, Warmup: 200 * time.Millisecond})
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, s := range []Summary{r.Submissions, r.MixedSubmissions, r.FormPage} {
+			for _, s := range []Summary{r.Submissions, r.MixedSubmissions, r.FormPage, r.StressSubmissions, r.StressFormPage} {
 				if s.Errors != 0 || s.OK == 0 {
 					t.Errorf("%d ok, %d errors (first: %s)", s.OK, s.Errors, s.FirstError)
 				}
@@ -47,6 +47,33 @@ func TestRun(t *testing.T) {
 			}
 			t.Logf("%s: %.0f submissions/s, form page p99 %.1f ms, %d bytes", name, r.Submissions.PerSecond, r.FormPage.P99ms, r.TransferBytes)
 		})
+	}
+}
+
+// TestPacing: paced clients never run ahead of their schedule (open
+// loop), whatever the machine's speed: at most Rate·Duration submissions
+// plus one in flight per client, and as many probes.
+func TestPacing(t *testing.T) {
+	ctx := context.Background()
+	e, err := Start(ctx, "", 8, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	p := Phase{Submitters: 4, Rate: 40, ProbeRate: 20, Duration: 500 * time.Millisecond}
+	res := e.Run(ctx, p)
+	sub, page := Summarise(res.Submit, res.Elapsed), Summarise(res.FormPage, res.Elapsed)
+	if sub.Errors != 0 || page.Errors != 0 || sub.OK == 0 || page.OK == 0 {
+		t.Fatalf("submissions %+v, form page %+v", sub, page)
+	}
+	if max := int64(p.Rate*p.Duration.Seconds()) + int64(p.Submitters); sub.Requests > max {
+		t.Errorf("%d submissions in %v at %v/s: more than the schedule's %d", sub.Requests, p.Duration, p.Rate, max)
+	}
+	if max := int64(p.ProbeRate*p.Duration.Seconds()) + 1; page.Requests > max {
+		t.Errorf("%d form page loads in %v at %v/s: more than the schedule's %d", page.Requests, p.Duration, p.ProbeRate, max)
+	}
+	if res.CPU <= 0 {
+		t.Errorf("CPU time %v", res.CPU)
 	}
 }
 

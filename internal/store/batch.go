@@ -5,21 +5,28 @@ import (
 	"fmt"
 )
 
-// WriteBatched runs fn in a write transaction like Write, but on SQLite it
-// may share that transaction with other callers' fns (group commit): SQLite
-// has one writer and every durable commit costs an fsync, so committing many
-// small writes together multiplies throughput. Each fn runs inside its own
-// savepoint, so one caller's error rolls back only its own work. WriteBatched
-// returns only after the shared commit, so an acknowledged write is on disk.
+// WriteBatched runs fn in a write transaction like Write, but it may share
+// that transaction with other callers' fns (group commit): every durable
+// commit costs an fsync (and on PostgreSQL the round trips of BEGIN and
+// COMMIT), so committing many small writes together multiplies throughput.
+// Each fn runs inside its own savepoint, so one caller's error rolls back
+// only its own work. WriteBatched returns only after the shared commit, so
+// an acknowledged write is on disk.
 //
-// On PostgreSQL, which commits concurrent transactions in parallel, it is Write.
+// SQLite has one writer: one batch at a time, of up to 256 writes.
+// PostgreSQL commits in parallel: four batches at a time per instance, of
+// up to 32 writes, under the 64 subtransactions a PostgreSQL backend keeps
+// track of cheaply (past them every other session's snapshots slow down).
 func (db *DB) WriteBatched(ctx context.Context, fn func(*Tx) error) error {
-	if db.dialect.name() != "sqlite" {
-		return db.Write(ctx, fn)
-	}
 	db.batchOnce.Do(func() {
 		db.batch = &batcher{db: db, reqs: make(chan *batchReq, 1024), max: 256}
-		go db.batch.loop()
+		loops := 1
+		if db.dialect.name() != "sqlite" {
+			loops, db.batch.max = 4, 32
+		}
+		for range loops {
+			go db.batch.loop()
+		}
 	})
 	if err := ctx.Err(); err != nil {
 		return err
@@ -89,6 +96,16 @@ func (b *batcher) run(batch []*batchReq) {
 		}
 		return nil
 	})
+	if err != nil && len(batch) > 1 {
+		// The shared transaction failed as a whole (on PostgreSQL, say, a
+		// deadlock between two batches): nothing of it was committed, so
+		// each write runs again alone, and one write's trouble is no
+		// longer every write's.
+		for _, r := range batch {
+			r.done <- b.db.Write(r.ctx, func(tx *Tx) error { return safeCall(r.fn, tx) })
+		}
+		return
+	}
 	for i, r := range batch {
 		if err != nil && results[i] == nil {
 			results[i] = err

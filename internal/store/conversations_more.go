@@ -23,13 +23,7 @@ import (
 func (tx *Tx) HitRate(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error) {
 	start := tx.Now().Truncate(window)
 	var n int
-	var row *sql.Row
-	if v, ok := tx.db.hot.Load(hotKey{tx.db.write, tx.d.rebind(hitSQL)}); ok {
-		row = tx.tx.StmtContext(ctx, v.(*sql.Stmt)).QueryRowContext(ctx, tx.d.args([]any{bucket, start})...)
-	} else {
-		row = tx.QueryRow(ctx, hitSQL, bucket, start)
-	}
-	err := row.Scan(&n)
+	err := tx.QueryRow(ctx, hitSQL, bucket, start).Scan(&n)
 	return n, start.Add(window), err
 }
 
@@ -370,14 +364,14 @@ const participantVotesSQL = `SELECT p.id, p.banned, v.statement_id, v.value FROM
 // whether the answer was stored (false: ask why with the ordinary reads).
 // Call it in a write transaction (DB.Write or DB.WriteBatched).
 func (tx *Tx) VoteIfOpen(ctx context.Context, convID, participantID, statementID int64, value int8, at time.Time) (bool, error) {
-	res, err := tx.execHot(ctx, voteIfOpenSQL, int(value), at, convID, statementID, participantID, at, at)
+	res, err := tx.Exec(ctx, voteIfOpenSQL, int(value), at, convID, statementID, participantID, at, at)
 	if err != nil {
 		return false, err
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return false, err
 	}
-	_, err = tx.execHot(ctx, lastVoteSQL, at, participantID)
+	_, err = tx.Exec(ctx, lastVoteSQL, at, participantID)
 	return true, err
 }
 
@@ -420,23 +414,6 @@ func (db *DB) prepareHot(ctx context.Context, pool *sql.DB, queries ...string) e
 		}
 	}
 	return nil
-}
-
-// queryRowHot runs a one-row write statement (INSERT … RETURNING), prepared
-// when it has been through prepareHot.
-func (tx *Tx) queryRowHot(ctx context.Context, query string, args ...any) *sql.Row {
-	if v, ok := tx.db.hot.Load(hotKey{tx.db.write, tx.d.rebind(query)}); ok {
-		return tx.tx.StmtContext(ctx, v.(*sql.Stmt)).QueryRowContext(ctx, tx.d.args(args)...)
-	}
-	return tx.QueryRow(ctx, query, args...)
-}
-
-// execHot runs a write statement, prepared when PrepareAnswers has run.
-func (tx *Tx) execHot(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if v, ok := tx.db.hot.Load(hotKey{tx.db.write, tx.d.rebind(query)}); ok {
-		return tx.tx.StmtContext(ctx, v.(*sql.Stmt)).ExecContext(ctx, tx.d.args(args)...)
-	}
-	return tx.Exec(ctx, query, args...)
 }
 
 // ParticipantBanned reports whether a participant is banned.

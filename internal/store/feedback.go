@@ -75,7 +75,7 @@ func tPtr(t *time.Time) any {
 }
 
 // The statements of the submission path, prepared once per database by
-// PrepareFeedbackWrites: parsing them costs more than running them on SQLite,
+// PrepareFeedback: parsing them costs more than running them on SQLite,
 // whose single writer is the bottleneck of intake.
 const (
 	insertFeedbackSQL = `INSERT INTO feedback (code, unit_id, channel, kind, class, status, score, face, body_masked, body_original, mask_count, lang,
@@ -85,11 +85,17 @@ const (
 	insertEventSQL = `INSERT INTO feedback_events (feedback_id, at, kind, status, actor_id, actor_role, public, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 )
 
-// PrepareFeedbackWrites prepares the submission path's statements once. Call
-// it outside any transaction (on SQLite preparing needs the write
-// connection). Without it the same methods work, only slower.
-func (db *DB) PrepareFeedbackWrites(ctx context.Context) error {
-	return db.prepareHot(ctx, db.write, insertFeedbackSQL, insertEventSQL, insertMessageSQL)
+const feedbackSettingsSQL = "SELECT key, value FROM settings WHERE key LIKE 'feedback.%'"
+
+// PrepareFeedback prepares the submission path's statements once: the
+// writes on the write pool, the unit and settings lookups on the read pool.
+// Call it outside any transaction (on SQLite preparing a write needs the
+// write connection). Without it the same methods work, only slower.
+func (db *DB) PrepareFeedback(ctx context.Context) error {
+	if err := db.prepareHot(ctx, db.write, insertFeedbackSQL, insertEventSQL, insertMessageSQL); err != nil {
+		return err
+	}
+	return db.prepareHot(ctx, db.read, unitByIDSQL, unitBySlugSQL, feedbackSettingsSQL)
 }
 
 // InsertFeedback stores a new item with its contact details and its first
@@ -103,7 +109,7 @@ func (tx *Tx) InsertFeedback(ctx context.Context, it *feedback.Item, c feedback.
 			return err
 		}
 		var id int64
-		err = tx.queryRowHot(ctx, insertFeedbackSQL,
+		err = tx.QueryRow(ctx, insertFeedbackSQL,
 			code, it.UnitID, string(it.Channel), string(it.Kind), string(it.Class), string(it.Status), intPtr(it.Score), intPtr(it.Face),
 			it.Masked, it.Original, it.MaskCount, it.Lang, it.WantsReply, nullID(it.RecordedBy), it.ReceivedAt, it.DueAt, it.UpdatedAt,
 			it.ServiceCode, floatPtr(it.Lat), floatPtr(it.Long), it.Address).Scan(&id)
@@ -192,7 +198,7 @@ func (tx *Tx) AddFeedbackEvent(ctx context.Context, e *feedback.Event) error {
 		e.At = tx.Now()
 	}
 	var id int64
-	err := tx.queryRowHot(ctx, insertEventSQL,
+	err := tx.QueryRow(ctx, insertEventSQL,
 		e.FeedbackID, e.At, string(e.Kind), string(e.Status), nullID(e.ActorID), e.ActorRole, e.Public, e.Note).Scan(&id)
 	e.ID = id
 	return err
@@ -235,6 +241,7 @@ type FeedbackFilter struct {
 	From, To    time.Time // received_at range [From, To)
 	Published   bool      // only published items
 	Codes       []string
+	Text        string // the masked text contains it, any case (textSearch); never the original
 	Limit       int
 	Offset      int
 	OldestFirst bool
@@ -300,10 +307,45 @@ func (f FeedbackFilter) where() (string, []any) {
 	if len(f.Codes) > 0 {
 		in("code", f.Codes)
 	}
+	if f.Text != "" {
+		w = append(w, textSearch)
+		args = append(args, likeContains(f.Text))
+	}
 	if len(w) == 0 {
 		return "", nil
 	}
 	return " WHERE " + strings.Join(w, " AND "), args
+}
+
+// textSearch is a case-insensitive substring match on the masked text, the
+// copy that lists show: searching body_original would let a search for an
+// identity code or a phone number find the items that mention it, which is
+// what the masking is there to prevent.
+//
+// Case: SQLite's LOWER folds ASCII only; PostgreSQL's follows the
+// database's LC_CTYPE (C.UTF-8 or fi_FI fold ä, plain C does not). The
+// letters of Finnish and Swedish beyond ASCII are folded explicitly with
+// REPLACE so that "Ä" finds "ä" (and "Ö" "ö", "Å" "å") on both databases
+// whatever the locale. Both sides go through the same folding in the same
+// database, so an exact-case match always works; other non-ASCII capitals
+// (É, Ü, Ø) fold only on a PostgreSQL with a Unicode-aware LC_CTYPE. A
+// leading-wildcard LIKE scans the rows of the scope; the inbox scopes and
+// filters keep that to thousands of rows.
+var textSearch = searchFold("body_masked") + " LIKE " + searchFold("?") + ` ESCAPE '\'`
+
+// searchFold lowers an SQL expression the same way on both databases for
+// the letters that matter here; see textSearch.
+func searchFold(expr string) string {
+	for _, c := range [][2]string{{"Å", "å"}, {"Ä", "ä"}, {"Ö", "ö"}} {
+		expr = "REPLACE(" + expr + ", '" + c[0] + "', '" + c[1] + "')"
+	}
+	return "LOWER(" + expr + ")"
+}
+
+// likeContains makes a LIKE pattern that matches term anywhere, with the
+// pattern characters %, _ and the escape character \ taken literally.
+func likeContains(term string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(term) + "%"
 }
 
 // ListFeedback returns a page of items, newest first, and the total count.
@@ -397,7 +439,7 @@ func (tx *Tx) SetSetting(ctx context.Context, key, value string) error {
 // is not set, in one query.
 func (tx *Tx) FeedbackSettings(ctx context.Context) (feedback.Settings, error) {
 	s := feedback.DefaultSettings()
-	rows, err := tx.Query(ctx, "SELECT key, value FROM settings WHERE key LIKE 'feedback.%'")
+	rows, err := tx.Query(ctx, feedbackSettingsSQL)
 	if err != nil {
 		return s, err
 	}

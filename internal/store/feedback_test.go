@@ -177,3 +177,42 @@ func TestWriteBatched(t *testing.T) {
 		}
 	})
 }
+
+// TestWriteBatchedIsolation: a write that breaks the shared transaction
+// itself (here by releasing the batch's savepoint, as a deadlock would
+// abort it on PostgreSQL) fails alone; the writes that shared its batch are
+// run again on their own and committed exactly once.
+func TestWriteBatchedIsolation(t *testing.T) {
+	EachDB(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		errs := make([]error, 60)
+		for i := range errs {
+			wg.Go(func() {
+				errs[i] = db.WriteBatched(ctx, func(tx *Tx) error {
+					if i%20 == 7 {
+						if _, err := tx.Exec(ctx, "RELEASE kuulu_batch"); err != nil {
+							return err
+						}
+						return errors.New("sabotage")
+					}
+					_, err := tx.Exec(ctx, "INSERT INTO settings (key, value, updated_at) VALUES (?, 'v', ?)", fmt.Sprint("iso", i), tx.Now())
+					return err
+				})
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if (i%20 == 7) != (err != nil) {
+				t.Errorf("writer %d: %v", i, err)
+			}
+		}
+		var n int
+		db.Read(ctx, func(tx *Tx) error {
+			return tx.QueryRow(ctx, "SELECT COUNT(*) FROM settings WHERE key LIKE 'iso%'").Scan(&n)
+		})
+		if n != 57 {
+			t.Fatalf("%d rows committed, want 57", n)
+		}
+	})
+}

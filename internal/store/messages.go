@@ -63,7 +63,7 @@ func (tx *Tx) EnqueueMessage(ctx context.Context, m *Message) (bool, error) {
 	}
 	m.CreatedAt, m.Status = now, MessageQueued
 	var id int64
-	err := tx.queryRowHot(ctx, insertMessageSQL,
+	err := tx.QueryRow(ctx, insertMessageSQL,
 		m.EventKey, m.Channel, m.Recipient, m.Subject, m.Body, nullID(m.FeedbackID), m.Status, m.NextAttemptAt, m.CreatedAt).Scan(&id)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -371,4 +371,119 @@ func (tx *Tx) CountMessages(ctx context.Context, f MessageFilter) (map[string]in
 		out[s] = n
 	}
 	return out, rows.Err()
+}
+
+// errNotFailed says that only a failed message can be sent again.
+func errNotFailed(id int64, status string) error {
+	return domain.Conflict("messages.err.not_failed", "message "+strconv.FormatInt(id, 10)+" is not failed ("+status+")")
+}
+
+// The columns a retry sets. The message goes back to the queue as the same
+// row, under the same event key, due now, with a fresh count of attempts,
+// so the retry policy gives it its whole run again (about a day) rather
+// than failing it for good at the next temporary error. last_error stays
+// until the next outcome, so the outbox still says why it failed; driver
+// stays too and is set again by the next attempt.
+const retryMessageSet = "UPDATE messages SET status = ?, attempts = 0, next_attempt_at = ?, locked_until = NULL"
+
+// RetryMessage puts a failed message back in the queue, due now (see
+// retryMessageSet for what it resets). It returns how many failed attempts
+// the message had. A message that is not failed is not touched: an
+// ECONFLICT error (messages.err.not_failed) for one that is queued, being
+// sent or sent, ENOTFOUND for none.
+//
+// Retrying never makes a second message for an event: it re-queues the row,
+// and only a failed row, which no worker holds. A message that was sent
+// cannot be retried, so one delivered once is not delivered again this way.
+func (tx *Tx) RetryMessage(ctx context.Context, id int64) (attempts int, err error) {
+	m, err := tx.MessageByID(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	if m.Status != MessageFailed {
+		return 0, errNotFailed(id, m.Status)
+	}
+	// The status condition is the guard: of two administrators retrying at
+	// once, the second finds the row queued and gets the conflict.
+	res, err := tx.Exec(ctx, retryMessageSet+" WHERE id = ? AND status = ?", MessageQueued, tx.Now(), id, MessageFailed)
+	if err != nil {
+		return 0, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return 0, err
+	} else if n == 0 {
+		return 0, errNotFailed(id, "re-queued meanwhile")
+	}
+	return m.Attempts, nil
+}
+
+// RetryFailedMessages puts every failed message that matches f's channel and
+// feedback filters (f.Status, Limit and Offset are ignored) back in the
+// queue, as RetryMessage does, and returns how many it re-queued.
+func (tx *Tx) RetryFailedMessages(ctx context.Context, f MessageFilter) (int64, error) {
+	f.Status = MessageFailed
+	w, args := f.where(true)
+	res, err := tx.Exec(ctx, retryMessageSet+w, append([]any{MessageQueued, tx.Now()}, args...)...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// SettingMessageRetentionDays is the settings key of how many days sent and
+// failed messages are kept (DefaultMessageRetention when unset).
+const SettingMessageRetentionDays = "notify.message_retention_days"
+
+// DefaultMessageRetention is how long sent and failed messages are kept
+// when the county has not set SettingMessageRetentionDays: long enough to
+// answer "did the client get the receipt?", short, because a message holds
+// the recipient's address and text that may quote the feedback.
+const DefaultMessageRetention = 30 * 24 * time.Hour
+
+// MessageRetention reads how long sent and failed messages are kept. A
+// missing, malformed or non-positive setting means the default.
+func (tx *Tx) MessageRetention(ctx context.Context) (time.Duration, error) {
+	var v string
+	err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = ?", SettingMessageRetentionDays).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return DefaultMessageRetention, nil
+	} else if err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n <= 0 {
+		return DefaultMessageRetention, nil
+	}
+	return time.Duration(n) * 24 * time.Hour, nil
+}
+
+// DeleteFinishedMessagesBefore deletes the messages that were sent, or
+// failed for good, before cutoff, and returns how many. A message's age
+// counts from when it was finished with: sent_at for a sent message, and
+// for a failed one next_attempt_at, which MarkMessageFailed sets to the
+// moment it gave up (so a message an administrator retried counts afresh).
+// Queued messages and those being sent are never deleted, whatever their
+// age: they have not been delivered yet.
+func (tx *Tx) DeleteFinishedMessagesBefore(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := tx.Exec(ctx, `DELETE FROM messages WHERE (status = ? AND sent_at < ?) OR (status = ? AND next_attempt_at < ?)`,
+		MessageSent, cutoff, MessageFailed, cutoff)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// DeleteFinishedMessagesOfFeedbackClosedBefore deletes the sent and failed
+// messages about feedback items closed before cutoff and returns how many.
+// It goes with the retention of the items' contact details
+// (DeleteContactsClosedBefore): a message holds the same address, so it
+// must not outlive the contact. Queued messages and those being sent stay.
+func (tx *Tx) DeleteFinishedMessagesOfFeedbackClosedBefore(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := tx.Exec(ctx, `DELETE FROM messages WHERE status IN (?, ?)
+		AND feedback_id IN (SELECT id FROM feedback WHERE status = 'closed' AND closed_at < ?)`,
+		MessageSent, MessageFailed, cutoff)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }

@@ -346,3 +346,285 @@ func TestRetryBackoff(t *testing.T) {
 		t.Errorf("Backoff(1000) = %v", got)
 	}
 }
+
+// finish claims the given queued messages (all due, nothing else due) and
+// records each outcome: sent through the outbox, or failed for good.
+func finish(t *testing.T, db *DB, sent, failed []*Message) {
+	t.Helper()
+	ctx := context.Background()
+	got := claim(t, db, 100, time.Minute)
+	if len(got) != len(sent)+len(failed) {
+		t.Fatalf("claimed %d messages, want %d", len(got), len(sent)+len(failed))
+	}
+	byID := map[int64]*Message{}
+	for i := range got {
+		byID[got[i].ID] = &got[i]
+	}
+	err := db.Write(ctx, func(tx *Tx) error {
+		for _, m := range sent {
+			c := byID[m.ID]
+			c.Driver = "outbox"
+			if err := tx.MarkMessageSent(ctx, c); err != nil {
+				return err
+			}
+			*m = *c
+		}
+		for _, m := range failed {
+			c := byID[m.ID]
+			c.Driver = "http"
+			if err := tx.MarkMessageFailed(ctx, c, "400 Bad Request: invalid number", true, DefaultRetry); err != nil {
+				return err
+			}
+			*m = *c
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func countMessages(t *testing.T, db *DB) int {
+	t.Helper()
+	var n int
+	if err := db.Read(context.Background(), func(tx *Tx) error {
+		return tx.QueryRow(context.Background(), "SELECT COUNT(*) FROM messages").Scan(&n)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestRetryMessages: an administrator sends failed messages again. The
+// same row goes back to the queue, due now, with its attempts reset; a
+// message that is not failed is refused with a conflict and left as it is.
+func TestRetryMessages(t *testing.T) {
+	EachDB(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		clock := &domain.FixedClock{T: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
+		db.Clock = clock
+		fb := messageTestFeedback(t, db, testUnit(t, db).ID)
+		failed := enqueue(t, db, Message{EventKey: "receipt:1:sms", Channel: ChannelSMS, Recipient: "+358401234567", Body: "Koodi ABC", FeedbackID: fb})
+		sent := enqueue(t, db, Message{EventKey: "receipt:1:email", Channel: ChannelEmail, Recipient: "anna@example.fi", Body: "Koodi ABC", FeedbackID: fb})
+		otherSMS := enqueue(t, db, Message{EventKey: "receipt:2:sms", Channel: ChannelSMS, Recipient: "+358401234568", Body: "Koodi DEF"})
+		otherEmail := enqueue(t, db, Message{EventKey: "receipt:2:email", Channel: ChannelEmail, Recipient: "b@example.fi", Body: "Koodi DEF"})
+		finish(t, db, []*Message{&sent}, []*Message{&failed, &otherSMS, &otherEmail})
+		queued := enqueue(t, db, Message{EventKey: "reply:1:sms", Channel: ChannelSMS, Recipient: "+358401234567", Body: "Vastaus", NextAttemptAt: clock.T.Add(100 * time.Hour)})
+		sending := enqueue(t, db, Message{EventKey: "reply:2:sms", Channel: ChannelSMS, Recipient: "+358401234567", Body: "Vastaus"})
+		if got := claim(t, db, 10, 100*time.Hour); len(got) != 1 || got[0].ID != sending.ID {
+			t.Fatalf("claimed %v, want only %d", ids(got), sending.ID)
+		}
+		rows := countMessages(t, db)
+
+		clock.Advance(time.Hour)
+		retry := func(id int64) (int, error) {
+			var n int
+			err := db.Write(ctx, func(tx *Tx) (err error) { n, err = tx.RetryMessage(ctx, id); return err })
+			return n, err
+		}
+		n, err := retry(failed.ID)
+		if err != nil || n != 1 {
+			t.Fatalf("retry: %d attempts, %v", n, err)
+		}
+		m := message(t, db, failed.ID)
+		if m.Status != MessageQueued || m.Attempts != 0 || !m.NextAttemptAt.Equal(clock.T) || m.LockedUntil != nil ||
+			m.EventKey != "receipt:1:sms" || m.LastError != "400 Bad Request: invalid number" || m.FeedbackID != fb {
+			t.Fatalf("retried message = %+v", m)
+		}
+		if countMessages(t, db) != rows {
+			t.Fatal("a retry added a row")
+		}
+		// One event still makes one message.
+		var fresh bool
+		db.Write(ctx, func(tx *Tx) (err error) {
+			fresh, err = tx.EnqueueMessage(ctx, &Message{EventKey: "receipt:1:sms", Channel: ChannelSMS, Recipient: "+358401234567", Body: "dup"})
+			return err
+		})
+		if fresh {
+			t.Fatal("the event key of a retried message was accepted again")
+		}
+
+		// Not failed: refused, untouched.
+		for name, id := range map[string]int64{"retried": failed.ID, "sent": sent.ID, "queued": queued.ID, "sending": sending.ID} {
+			before := message(t, db, id)
+			if _, err := retry(id); domain.ErrorCode(err) != domain.ECONFLICT || domain.AsError(err).Key != "messages.err.not_failed" {
+				t.Errorf("retry of a %s message: %v", name, err)
+			}
+			if after := message(t, db, id); fmt.Sprint(after) != fmt.Sprint(before) {
+				t.Errorf("a refused retry changed the %s message: %+v", name, after)
+			}
+		}
+		if _, err := retry(999999); !domain.IsNotFound(err) {
+			t.Errorf("retry of no message: %v", err)
+		}
+
+		// Claimed at once, and with a fresh run of attempts: a temporary
+		// error queues it again rather than failing it for good.
+		got := claim(t, db, 10, time.Minute)
+		if len(got) != 1 || got[0].ID != failed.ID {
+			t.Fatalf("after retry claimed %v", ids(got))
+		}
+		got[0].Driver = "http"
+		if err := db.Write(ctx, func(tx *Tx) error { return tx.MarkMessageFailed(ctx, &got[0], "503", false, DefaultRetry) }); err != nil {
+			t.Fatal(err)
+		}
+		if m := message(t, db, failed.ID); m.Status != MessageQueued || m.Attempts != 1 {
+			t.Fatalf("after a temporary error = %+v", m)
+		}
+
+		// Retry all, by channel: only failed messages of that channel.
+		var all int64
+		retryAll := func(f MessageFilter) {
+			t.Helper()
+			if err := db.Write(ctx, func(tx *Tx) (err error) { all, err = tx.RetryFailedMessages(ctx, f); return err }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		retryAll(MessageFilter{Channel: ChannelSMS, Status: MessageSent, Limit: 1})
+		if all != 1 || message(t, db, otherSMS.ID).Status != MessageQueued || message(t, db, otherEmail.ID).Status != MessageFailed {
+			t.Fatalf("retry of failed SMS: %d", all)
+		}
+		retryAll(MessageFilter{FeedbackID: fb})
+		if all != 0 {
+			t.Fatalf("retry for feedback %d with no failed message: %d", fb, all)
+		}
+		retryAll(MessageFilter{})
+		m = message(t, db, otherEmail.ID)
+		if all != 1 || m.Status != MessageQueued || m.Attempts != 0 || !m.NextAttemptAt.Equal(clock.T) {
+			t.Fatalf("retry of all failed: %d, %+v", all, m)
+		}
+		if s := message(t, db, sent.ID); s.Status != MessageSent {
+			t.Fatalf("retry all touched a sent message: %+v", s)
+		}
+		if countMessages(t, db) != rows {
+			t.Fatal("retry all added rows")
+		}
+	})
+}
+
+// TestMessageRetention: sent and failed messages go once they have been
+// finished with for longer than the retention period, counted from when
+// they were sent or failed; queued and claimed messages stay at any age.
+func TestMessageRetention(t *testing.T) {
+	EachDB(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+		clock := &domain.FixedClock{T: t0}
+		db.Clock = clock
+		const day = 24 * time.Hour
+
+		keep := func() time.Duration {
+			t.Helper()
+			var d time.Duration
+			if err := db.Read(ctx, func(tx *Tx) (err error) { d, err = tx.MessageRetention(ctx); return err }); err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		set := func(v string) {
+			t.Helper()
+			if err := db.Write(ctx, func(tx *Tx) error { return tx.SetSetting(ctx, SettingMessageRetentionDays, v) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if d := keep(); d != 30*day {
+			t.Fatalf("default retention %v", d)
+		}
+		for v, want := range map[string]time.Duration{"7": 7 * day, " 365 ": 365 * day, "0": 30 * day, "-3": 30 * day, "kuukausi": 30 * day, "": 30 * day} {
+			set(v)
+			if d := keep(); d != want {
+				t.Errorf("setting %q: retention %v, want %v", v, d, want)
+			}
+		}
+
+		sent := enqueue(t, db, Message{EventKey: "a", Channel: ChannelEmail, Recipient: "anna@example.fi", Body: "x"})
+		failed := enqueue(t, db, Message{EventKey: "b", Channel: ChannelSMS, Recipient: "+358401234567", Body: "x"})
+		retried := enqueue(t, db, Message{EventKey: "c", Channel: ChannelSMS, Recipient: "+358401234567", Body: "x"})
+		finish(t, db, []*Message{&sent}, []*Message{&failed, &retried})
+		queued := enqueue(t, db, Message{EventKey: "d", Channel: ChannelSMS, Recipient: "+358401234567", Body: "x", NextAttemptAt: t0.Add(400 * day)})
+		sending := enqueue(t, db, Message{EventKey: "e", Channel: ChannelSMS, Recipient: "+358401234567", Body: "x"})
+		claim(t, db, 10, 400*day)
+
+		// Retried ten days on and failed again then: its age starts anew.
+		clock.T = t0.Add(10 * day)
+		if err := db.Write(ctx, func(tx *Tx) error { _, err := tx.RetryMessage(ctx, retried.ID); return err }); err != nil {
+			t.Fatal(err)
+		}
+		finish(t, db, nil, []*Message{&retried})
+
+		del := func(cutoff time.Time) int64 {
+			t.Helper()
+			var n int64
+			if err := db.Write(ctx, func(tx *Tx) (err error) { n, err = tx.DeleteFinishedMessagesBefore(ctx, cutoff); return err }); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		exists := func(id int64) bool {
+			t.Helper()
+			err := db.Read(ctx, func(tx *Tx) error { _, err := tx.MessageByID(ctx, id); return err })
+			if err != nil && !domain.IsNotFound(err) {
+				t.Fatal(err)
+			}
+			return err == nil
+		}
+		if n := del(t0); n != 0 || !exists(sent.ID) || !exists(failed.ID) {
+			t.Fatalf("deleted %d messages finished exactly at the cutoff", n)
+		}
+		if n := del(t0.Add(time.Microsecond)); n != 2 || exists(sent.ID) || exists(failed.ID) {
+			t.Fatalf("deleted %d, want the sent and the failed message", n)
+		}
+		if !exists(retried.ID) || !exists(queued.ID) || !exists(sending.ID) {
+			t.Fatal("a retried, queued or claimed message was deleted")
+		}
+		if n := del(t0.Add(1000 * day)); n != 1 || exists(retried.ID) || !exists(queued.ID) || !exists(sending.ID) {
+			t.Fatalf("much later deleted %d; queued %v, sending %v", n, exists(queued.ID), exists(sending.ID))
+		}
+	})
+}
+
+// TestDeleteMessagesOfClosedFeedback: with an item's contact details go
+// its sent and failed messages, which hold the same address; its queued
+// messages, other items' messages and messages about no item stay.
+func TestDeleteMessagesOfClosedFeedback(t *testing.T) {
+	EachDB(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+		db.Clock = &domain.FixedClock{T: t0}
+		u := testUnit(t, db)
+		closed, open, later := messageTestFeedback(t, db, u.ID), messageTestFeedback(t, db, u.ID), messageTestFeedback(t, db, u.ID)
+		for id, at := range map[int64]time.Time{closed: t0, later: t0.Add(time.Hour)} {
+			err := db.Write(ctx, func(tx *Tx) error {
+				it, err := tx.Feedback(ctx, id)
+				if err != nil {
+					return err
+				}
+				it.Status, it.ClosedAt = feedback.StatusClosed, &at
+				return tx.UpdateFeedback(ctx, &it)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		sent := enqueue(t, db, Message{EventKey: "1", Channel: ChannelEmail, Recipient: "anna@example.fi", Body: "x", FeedbackID: closed})
+		failed := enqueue(t, db, Message{EventKey: "2", Channel: ChannelSMS, Recipient: "+358401234567", Body: "x", FeedbackID: closed})
+		ofOpen := enqueue(t, db, Message{EventKey: "3", Channel: ChannelEmail, Recipient: "anna@example.fi", Body: "x", FeedbackID: open})
+		ofLater := enqueue(t, db, Message{EventKey: "4", Channel: ChannelEmail, Recipient: "anna@example.fi", Body: "x", FeedbackID: later})
+		ofNone := enqueue(t, db, Message{EventKey: "5", Channel: ChannelEmail, Recipient: "anna@example.fi", Body: "x"})
+		finish(t, db, []*Message{&sent, &ofOpen, &ofLater, &ofNone}, []*Message{&failed})
+		queued := enqueue(t, db, Message{EventKey: "6", Channel: ChannelEmail, Recipient: "anna@example.fi", Body: "x", FeedbackID: closed})
+
+		var n int64
+		if err := db.Write(ctx, func(tx *Tx) (err error) {
+			n, err = tx.DeleteFinishedMessagesOfFeedbackClosedBefore(ctx, t0.Add(time.Minute))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var left []Message
+		db.Read(ctx, func(tx *Tx) (err error) { left, _, err = tx.ListMessages(ctx, MessageFilter{}); return err })
+		if n != 2 || keys(left) != "[6 5 4 3]" || left[0].ID != queued.ID {
+			t.Fatalf("deleted %d; left %v", n, keys(left))
+		}
+	})
+}

@@ -179,16 +179,23 @@ func placeholders(n int) string {
 
 // Unit returns one unit by id.
 func (tx *Tx) Unit(ctx context.Context, id int64) (org.Unit, error) {
-	u, err := scanUnit(tx.QueryRow(ctx, "SELECT "+unitCols+" FROM units WHERE id = ?", id))
+	u, err := scanUnit(tx.QueryRow(ctx, unitByIDSQL, id))
 	if err == sql.ErrNoRows {
 		return u, domain.NotFound("unit", id)
 	}
 	return u, err
 }
 
+// The unit lookups of every public page and submission (prepared by
+// PrepareFeedback).
+const (
+	unitByIDSQL   = "SELECT " + unitCols + " FROM units WHERE id = ?"
+	unitBySlugSQL = "SELECT " + unitCols + " FROM units WHERE slug = ?"
+)
+
 // UnitBySlug returns one unit by its public slug.
 func (tx *Tx) UnitBySlug(ctx context.Context, slug string) (org.Unit, error) {
-	u, err := scanUnit(tx.QueryRow(ctx, "SELECT "+unitCols+" FROM units WHERE slug = ?", slug))
+	u, err := scanUnit(tx.QueryRow(ctx, unitBySlugSQL, slug))
 	if err == sql.ErrNoRows {
 		return u, domain.NotFound("unit", slug)
 	}

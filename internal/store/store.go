@@ -85,7 +85,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		// across a power loss, which the "never lose an acknowledged
 		// submission" rule asks for.
 		q := url.Values{}
-		for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(ON)"} {
+		for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(ON)", "temp_store(MEMORY)"} {
 			q.Add("_pragma", p)
 		}
 		wq := url.Values{}
@@ -144,24 +144,57 @@ func (db *DB) Now() time.Time { return db.Clock.Now() }
 // Tx is a unit of work. Its methods rewrite queries for the dialect, so the
 // SQL in this package is written once with ? placeholders.
 type Tx struct {
-	tx *sql.Tx
-	d  dialect
-	db *DB
+	tx   *sql.Tx // nil under Peek
+	q    querier // tx, or the pool under Peek
+	d    dialect
+	db   *DB
+	pool *sql.DB // the pool the transaction came from (its hot statements)
+}
+
+// querier is what *sql.Tx and *sql.DB have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// hot returns the statement prepared for query on the transaction's pool
+// (see DB.hot and prepareHot), bound to the transaction, or nil.
+func (tx *Tx) hot(ctx context.Context, query string) *sql.Stmt {
+	if v, ok := tx.db.hot.Load(hotKey{tx.pool, query}); ok {
+		if tx.tx == nil {
+			return v.(*sql.Stmt)
+		}
+		return tx.tx.StmtContext(ctx, v.(*sql.Stmt))
+	}
+	return nil
 }
 
 // Exec runs a statement.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(ctx, tx.d.rebind(query), tx.d.args(args)...)
+	q := tx.d.rebind(query)
+	if st := tx.hot(ctx, q); st != nil {
+		return st.ExecContext(ctx, tx.d.args(args)...)
+	}
+	return tx.q.ExecContext(ctx, q, tx.d.args(args)...)
 }
 
 // Query runs a query returning rows.
 func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(ctx, tx.d.rebind(query), tx.d.args(args)...)
+	q := tx.d.rebind(query)
+	if st := tx.hot(ctx, q); st != nil {
+		return st.QueryContext(ctx, tx.d.args(args)...)
+	}
+	return tx.q.QueryContext(ctx, q, tx.d.args(args)...)
 }
 
 // QueryRow runs a query returning at most one row.
 func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, tx.d.rebind(query), tx.d.args(args)...)
+	q := tx.d.rebind(query)
+	if st := tx.hot(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, tx.d.args(args)...)
+	}
+	return tx.q.QueryRowContext(ctx, q, tx.d.args(args)...)
 }
 
 // InsertID runs an INSERT ... RETURNING id and returns the id.
@@ -184,6 +217,16 @@ func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
 	return db.run(ctx, db.read, true, fn)
 }
 
+// Peek runs fn over the read pool without a transaction: every statement
+// reads the latest committed state on its own, and two statements may see
+// different states. It is for the hot public paths whose statements each
+// stand alone (a unit by its slug, the county's settings), where a
+// transaction's BEGIN and COMMIT would cost as much as the reading. fn must
+// not write. Use Read when statements must agree.
+func (db *DB) Peek(ctx context.Context, fn func(*Tx) error) error {
+	return db.wrap(fn(&Tx{q: db.read, d: db.dialect, db: db, pool: db.read}))
+}
+
 func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
 	opts := &sql.TxOptions{}
 	if readOnly && db.dialect.name() == "postgres" {
@@ -193,7 +236,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx)
 	if err != nil {
 		return db.wrap(fmt.Errorf("begin: %w", err))
 	}
-	tx := &Tx{tx: stx, d: db.dialect, db: db}
+	tx := &Tx{tx: stx, q: stx, d: db.dialect, db: db, pool: pool}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = stx.Rollback()

@@ -18,7 +18,7 @@ func (s *Server) jobsRoutes(r *Router) {
 
 // knownJobs are the jobs the page describes in the reader's language
 // (i18n keys jobs.job.NAME); others are shown by name only.
-var knownJobs = []string{"housekeeping", "retention.contacts", "retention.feedback"}
+var knownJobs = []string{"housekeeping", "retention.contacts", "retention.feedback", "retention.messages"}
 
 type jobsPage struct {
 	Jobs   []jobView

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"kuulu/internal/auth"
@@ -14,10 +16,13 @@ import (
 )
 
 // messagesRoutes: administrators read the outbox, every email and text
-// message Kuulu has queued, sent or failed to send.
+// message Kuulu has queued, sent or failed to send, and send failed
+// messages again.
 func (s *Server) messagesRoutes(r *Router) {
 	r.Handle("GET /admin/messages", auth.Admin, s.messageList)
 	r.Handle("GET /admin/messages/{id}", auth.Admin, s.messageShow)
+	r.Handle("POST /admin/messages/{id}/retry", auth.Admin, s.messageRetry)
+	r.Handle("POST /admin/messages/retry-failed", auth.Admin, s.messageRetryFailed)
 }
 
 // outboxRow is a message as the outbox pages show it.
@@ -88,6 +93,23 @@ type outboxPage struct {
 	Page, Pages int
 	PrevURL     string
 	NextURL     string
+	// RetentionDays is how long sent and failed messages are kept.
+	RetentionDays int
+	// Retried is set after a retry (?retried=): on the list, how many
+	// messages went back to the queue; on a message, that it did.
+	Retried retried
+}
+
+// retried is the notice after a retry.
+type retried struct {
+	Done bool
+	N    int
+}
+
+// retriedNotice reads ?retried=N from a retry's redirect.
+func retriedNotice(q url.Values) retried {
+	n, err := strconv.Atoi(q.Get("retried"))
+	return retried{Done: err == nil && n >= 0, N: n}
 }
 
 // messageList shows the outbox newest first, filtered by status, channel and
@@ -125,6 +147,7 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request) error {
 	d.Page, _ = strconv.Atoi(q.Get("page"))
 	d.Page = max(d.Page, 1)
 	d.Filter.Limit, d.Filter.Offset = pageSize, (d.Page-1)*pageSize
+	d.Retried = retriedNotice(q)
 	var counts map[string]int
 	var msgs []store.Message
 	err := s.db.Read(r.Context(), func(tx *store.Tx) error {
@@ -132,7 +155,11 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request) error {
 		if msgs, d.Total, err = tx.ListMessages(r.Context(), d.Filter); err != nil {
 			return err
 		}
-		counts, err = tx.CountMessages(r.Context(), d.Filter)
+		if counts, err = tx.CountMessages(r.Context(), d.Filter); err != nil {
+			return err
+		}
+		keep, err := tx.MessageRetention(r.Context())
+		d.RetentionDays = int(keep / (24 * time.Hour))
 		return err
 	})
 	if err != nil {
@@ -144,7 +171,7 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request) error {
 	link := func(set map[string]string) string {
 		v := url.Values{}
 		for k, vs := range q {
-			if k != "page" && k != "lang" {
+			if k != "page" && k != "lang" && k != "retried" {
 				v[k] = vs
 			}
 		}
@@ -198,8 +225,76 @@ func (s *Server) messageShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "admin/messages.html", outboxPage{Detail: &outboxRow{Message: m, To: m.Recipient}})
+	s.render(w, r, http.StatusOK, "admin/messages.html", outboxPage{Detail: &outboxRow{Message: m, To: m.Recipient}, Retried: retriedNotice(r.URL.Query())})
 	return nil
+}
+
+// messageRetry sends a failed message again: the same row goes back to the
+// queue, due now, with its attempts reset (store.Tx.RetryMessage), in one
+// transaction with the audit entry. A message that is not failed answers
+// 409 with the reason and stays as it is. The notification worker picks the
+// message up at its next poll (every second; the web server holds no handle
+// to wake it).
+func (s *Server) messageRetry(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	err = s.db.Write(r.Context(), func(tx *store.Tx) error {
+		attempts, err := tx.RetryMessage(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		return s.audit(r, tx, "message.retry", "message", id, fmt.Sprintf("queued again after %d failed attempts", attempts))
+	})
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/admin/messages/"+strconv.FormatInt(id, 10)+"?retried=1")
+}
+
+// messageRetryFailed sends every failed message again, or with the list's
+// channel and feedback filters (form fields channel, feedback) those the
+// list counts, in one transaction with one audit entry. It then shows the
+// list, filtered as it was, with the number re-queued.
+func (s *Server) messageRetryFailed(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	var f store.MessageFilter
+	back := url.Values{}
+	if v := r.PostForm.Get("channel"); v != "" {
+		if !slices.Contains(store.MessageChannels, v) {
+			return domain.Invalid("messages.err.channel")
+		}
+		f.Channel = v
+		back.Set("channel", v)
+	}
+	if v := strings.TrimSpace(r.PostForm.Get("feedback")); v != "" {
+		id, err := strconv.ParseInt(strings.TrimPrefix(v, "#"), 10, 64)
+		if err != nil || id <= 0 {
+			return domain.Invalid("messages.err.feedback")
+		}
+		f.FeedbackID = id
+		back.Set("feedback", strconv.FormatInt(id, 10))
+	}
+	var n int64
+	err := s.db.Write(r.Context(), func(tx *store.Tx) error {
+		var err error
+		if n, err = tx.RetryFailedMessages(r.Context(), f); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("queued again %d failed messages", n)
+		if f.Channel != "" || f.FeedbackID != 0 {
+			detail += fmt.Sprintf(" (channel %q, feedback %d)", f.Channel, f.FeedbackID)
+		}
+		return s.audit(r, tx, "message.retry_failed", "message", "", detail)
+	})
+	if err != nil {
+		return err
+	}
+	back.Set("retried", strconv.FormatInt(n, 10))
+	return redirect(w, r, "/admin/messages?"+back.Encode())
 }
 
 // outboxRecipient shortens an email address to its first character and

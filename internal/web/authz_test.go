@@ -72,9 +72,16 @@ var routeMatrix = map[string]struct {
 	// so "run now" answers 404 to the admin.
 	"GET /admin/jobs":             {"/admin/jobs", adminOnly},
 	"POST /admin/jobs/{name}/run": {"/admin/jobs/housekeeping/run", adminOnly},
-	// The outbox (admin_messages.go); message 999999999 does not exist: 404 for the admin.
-	"GET /admin/messages":      {"/admin/messages", adminOnly},
-	"GET /admin/messages/{id}": {"/admin/messages/999999999", adminOnly},
+	// The outbox (admin_messages.go); message 999999999 does not exist: 404
+	// for the admin. "Send all again" with no filter re-queues the failed
+	// messages (none in the demo data) and redirects.
+	"GET /admin/messages":               {"/admin/messages", adminOnly},
+	"GET /admin/messages/{id}":          {"/admin/messages/999999999", adminOnly},
+	"POST /admin/messages/{id}/retry":   {"/admin/messages/999999999/retry", adminOnly},
+	"POST /admin/messages/retry-failed": {"/admin/messages/retry-failed", adminOnly},
+	// The county's feedback rules (admin_settings.go); the empty form is 422.
+	"GET /admin/settings":  {"/admin/settings", adminOnly},
+	"POST /admin/settings": {"/admin/settings", adminOnly},
 
 	// Public feedback (public_feedback.go, kiosk.go, poster.go,
 	// status_page.go, published.go): open to everyone, no sign-in. Empty

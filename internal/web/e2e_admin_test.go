@@ -289,8 +289,9 @@ func TestE2EAdminOrganisation(t *testing.T) {
 }
 
 // TestE2EAdminPeopleAndSettings signs in and walks the people list (role
-// filter, paging), a person's form, the accessibility statement editor and
-// the account page, with their validation errors, then signs out.
+// filter, paging), a person's form, the accessibility statement editor, the
+// feedback rules and the account page, with their validation errors, then
+// signs out.
 func TestE2EAdminPeopleAndSettings(t *testing.T) {
 	t.Parallel()
 	w := newE2E(t, browsertest.WithAcceptLanguage(e2eFinnishUA))
@@ -394,6 +395,25 @@ func TestE2EAdminPeopleAndSettings(t *testing.T) {
 				w.t.Errorf("saved Swedish title %q", v)
 			}
 			w.check("statement editor, saved")
+		}},
+
+		e2eStep{"feedback rules", func(w *e2e) {
+			w.click(`.main-nav a[href="/admin/settings"]`, http.StatusOK)
+			wantPage(w, "fi", w.tr("settings.title"))
+			w.check("feedback rules")
+			w.fillCSS("#f-reply_days", "0")
+			w.submit(`form[action="/admin/settings"]`, http.StatusUnprocessableEntity)
+			w.wantErrorSummary(map[string]string{"reply_days": w.tr("err.settings.range", 1, 90)})
+			w.check("feedback rules, out of range")
+			w.screenshot("feedback rules, out of range")
+			w.followErrorLink("reply_days")
+			w.fillCSS("#f-reply_days", "21")
+			w.submit(`form[action="/admin/settings"]`, http.StatusOK)
+			w.wantText(`.notice-success[role="status"]`, w.tr("form.saved"))
+			if v := w.value("#f-reply_days"); v != "21" {
+				w.t.Errorf("saved reply time %q", v)
+			}
+			w.check("feedback rules, saved")
 		}},
 
 		e2eStep{"account", func(w *e2e) {

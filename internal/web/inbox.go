@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -13,13 +14,14 @@ import (
 	"kuulu/internal/feedback"
 	"kuulu/internal/org"
 	"kuulu/internal/store"
+	"kuulu/internal/trackcode"
 )
 
 // inboxRoutes: the handling side of client feedback. Route policies are the
 // coarse gate; who may do what with one item is decided by canHandle and
 // canSeeUnitInbox below, checked inside every handler against the item.
 //
-//	GET  /inbox                      SignedIn   the person's inbox (units they lead, items assigned to or recorded by them; county-wide readers: every unit)
+//	GET  /inbox                      SignedIn   the person's inbox (units they lead, items assigned to or recorded by them; county-wide readers: every unit); ?q= a tracking code opens the item, other text searches the masked text
 //	GET  /inbox/{id}                 SignedIn   one item, masked text (403 unless canHandle(...).See)
 //	POST /inbox/{id}/original        Staff      show the original text and contact details; the read is audited (403 unless .Original)
 //	POST /inbox/{id}/triage          Supervisor classify, name the responsible person, move to another unit (403 unless .Triage)
@@ -205,7 +207,15 @@ type inboxPage struct {
 	PrevURL     string
 	NextURL     string
 	Notice      string // i18n key of a success notice
+	Query       string // the search box: a tracking code or words of the masked text
+	QueryMax    int    // MaxSearch
+	NoCode      string // a tracking code (display form) with no item the person may see
+	Errs        domain.FieldErrors
 }
+
+// MaxSearch is the longest search term, in characters: enough for a
+// sentence, short enough to keep a substring scan cheap.
+const MaxSearch = 100
 
 // inboxList is GET /inbox: newest first, filtered, 50 a page, with counts
 // per status for the chosen scope.
@@ -215,7 +225,7 @@ func (s *Server) inboxList(w http.ResponseWriter, r *http.Request) error {
 	scope, countyWide := inboxScope(p)
 	d := inboxPage{CountyWide: countyWide, ReadOnly: !auth.Staff.Allows(p),
 		Kinds: append(slices.Clone(feedback.Kinds), feedback.KindAccessibility), Classes: feedback.Classes,
-		Statuses: feedback.Statuses, Channels: feedback.Channels, Notice: inboxNotices[q.Get("done")]}
+		Statuses: feedback.Statuses, Channels: feedback.Channels, Notice: inboxNotices[q.Get("done")], QueryMax: MaxSearch}
 	var f store.FeedbackFilter
 	if v := q.Get("unit"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -253,6 +263,25 @@ func (s *Server) inboxList(w http.ResponseWriter, r *http.Request) error {
 	d.Page, _ = strconv.Atoi(q.Get("page"))
 	d.Page = max(d.Page, 1)
 	f.Limit, f.Offset = pageSize, (d.Page-1)*pageSize
+	status, list := http.StatusOK, true
+	if d.Query = strings.TrimSpace(q.Get("q")); d.Query != "" {
+		if n := utf8.RuneCountInString(d.Query); n > MaxSearch {
+			d.Errs = domain.FieldErrors{}
+			d.Errs.Add("q", "err.inbox.search_long", MaxSearch, n)
+			status, list = http.StatusUnprocessableEntity, false
+		} else if code, err := trackcode.Parse(d.Query); err == nil {
+			id, err := s.itemByCode(r, p, code)
+			if err != nil {
+				return err
+			}
+			if id != 0 {
+				return redirect(w, r, "/inbox/"+strconv.FormatInt(id, 10))
+			}
+			d.NoCode, list = code.Display(), false
+		} else {
+			f.Text = d.Query
+		}
+	}
 	err := s.db.Read(r.Context(), func(tx *store.Tx) error {
 		ctx := r.Context()
 		all, err := tx.Units(ctx, store.UnitFilter{})
@@ -277,13 +306,15 @@ func (s *Server) inboxList(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 		}
-		items, total, err := tx.InboxList(ctx, scope, f)
-		if err != nil {
-			return err
-		}
-		d.Total = total
-		if d.Rows, err = s.rows(r, tx, items, units); err != nil {
-			return err
+		if list {
+			items, total, err := tx.InboxList(ctx, scope, f)
+			if err != nil {
+				return err
+			}
+			d.Total = total
+			if d.Rows, err = s.rows(r, tx, items, units); err != nil {
+				return err
+			}
 		}
 		counts, overdue, err := tx.InboxCounts(ctx, scope, f.UnitIDs, now)
 		if err != nil {
@@ -315,8 +346,32 @@ func (s *Server) inboxList(w http.ResponseWriter, r *http.Request) error {
 	if d.Page < d.Pages {
 		d.NextURL = page(d.Page + 1)
 	}
-	s.render(w, r, http.StatusOK, "inbox/list.html", d)
+	s.render(w, r, status, "inbox/list.html", d)
 	return nil
+}
+
+// itemByCode finds the item a tracking code names, for the search box. It
+// returns 0 both when there is no such item and when p may not see it (the
+// detail page's check, canHandle(...).See), so that the answer does not
+// tell whether the code exists in someone else's unit. Opening the item is
+// then the detail page's ordinary GET: nothing is read here that needs an
+// audit entry.
+func (s *Server) itemByCode(r *http.Request, p *org.Person, code trackcode.Code) (int64, error) {
+	var id int64
+	err := s.db.Read(r.Context(), func(tx *store.Tx) error {
+		it, err := tx.FeedbackByCode(r.Context(), code.String())
+		if domain.IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if canHandle(p, &it).See {
+			id = it.ID
+		}
+		return nil
+	})
+	return id, err
 }
 
 func inboxURL(unitID int64, v url.Values) string {

@@ -2,65 +2,131 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"sync"
 	"time"
 )
 
 // pageCache keeps the rendered bytes of public pages that are the same for
-// every visitor (the empty feedback form of a unit in one language) for a
-// few seconds (10 s as wired in New). Under load most requests for such a page are then a map
-// lookup instead of four queries and a template; a change to a unit shows
-// within the TTL. It holds nothing that matters: an instance that loses it
-// renders again.
+// every anonymous visitor (the empty feedback form of a unit in one
+// language) for a few seconds. Under load most requests for such a page are
+// then a map lookup instead of four queries and a template.
+//
+// A copy younger than ttl is served as it is. A copy older than ttl but
+// younger than stale is still served, and one request starts rendering a
+// fresh copy in the background, so that no visitor waits for a render while
+// the database is busy (stale-while-revalidate). Older copies are rendered
+// while the visitor waits. A change to a unit therefore shows within ttl
+// plus one render on a busy page, and within stale on a quiet one.
+//
+// It holds nothing that matters: an instance that loses it renders again.
 type pageCache struct {
-	ttl time.Duration
-	mu  sync.Mutex
-	m   map[string]cachedPage
+	ttl, stale time.Duration
+	now        func() time.Time
+
+	mu sync.Mutex
+	m  map[string]*cachedPage
+	wg sync.WaitGroup // background refreshes (tests wait for them)
 }
 
 type cachedPage struct {
-	status int
-	header http.Header
-	body   []byte
-	at     time.Time
+	status     int
+	header     http.Header
+	body       []byte
+	at         time.Time
+	refreshing bool
 }
 
-func newPageCache(ttl time.Duration) *pageCache {
-	return &pageCache{ttl: ttl, m: map[string]cachedPage{}}
+// maxCachedPages bounds the cache: a flood of made-up slugs cannot grow it
+// without limit (unknown slugs are 404s, which are never kept, anyway).
+const maxCachedPages = 1000
+
+func newPageCache(ttl, stale time.Duration) *pageCache {
+	return &pageCache{ttl: ttl, stale: stale, now: time.Now, m: map[string]*cachedPage{}}
 }
 
-// serve answers from the cache when it holds a fresh copy of key; otherwise
-// it calls render with a recorder, stores a 200 answer and writes it.
-func (c *pageCache) serve(w http.ResponseWriter, key string, render func(w http.ResponseWriter) error) error {
-	now := time.Now()
+// renderFunc writes a page for r to w.
+type renderFunc func(w http.ResponseWriter, r *http.Request) error
+
+// serve answers r from the cache when it holds a usable copy of key;
+// otherwise it renders with a recorder, keeps a 200 answer and writes it.
+// Requests of a signed-in person are always rendered and never kept: their
+// pages carry the person's name.
+func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, key string, render renderFunc) error {
+	if requestInfo(r).Person != nil {
+		return render(w, r)
+	}
+	now := c.now()
 	c.mu.Lock()
-	p, ok := c.m[key]
+	p := c.m[key]
+	var copy cachedPage
+	usable, refresh := false, false
+	if p != nil {
+		age := now.Sub(p.at)
+		usable = age <= c.stale
+		if usable && age > c.ttl && !p.refreshing {
+			p.refreshing, refresh = true, true
+		}
+		copy = *p
+	}
 	c.mu.Unlock()
-	if !ok || now.Sub(p.at) > c.ttl {
-		rec := &recorder{header: http.Header{}}
-		if err := render(rec); err != nil {
+	if refresh {
+		// The refresh outlives this request: it keeps a copy of the
+		// request's information (language, request id) but not its
+		// cancellation.
+		info := *requestInfo(r)
+		ctx := context.WithValue(context.WithoutCancel(r.Context()), ctxKey{}, &info)
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		rr := r.WithContext(ctx)
+		c.wg.Go(func() {
+			defer cancel()
+			c.fill(key, rr, render)
+		})
+	}
+	if !usable {
+		fresh, err := c.fill(key, r, render)
+		if err != nil {
 			return err
 		}
-		p = cachedPage{status: rec.status, header: rec.header, body: rec.body.Bytes(), at: now}
-		if p.status == 0 {
-			p.status = http.StatusOK
-		}
-		if p.status == http.StatusOK {
-			c.mu.Lock()
-			if len(c.m) > 1000 { // bounded: a flood of slugs cannot grow it without limit
-				clear(c.m)
-			}
-			c.m[key] = p
-			c.mu.Unlock()
-		}
+		copy = fresh
 	}
-	for k, v := range p.header {
+	for k, v := range copy.header {
 		w.Header()[k] = v
 	}
-	w.WriteHeader(p.status)
-	_, err := w.Write(p.body)
+	w.WriteHeader(copy.status)
+	_, err := w.Write(copy.body)
 	return err
+}
+
+// fill renders key and keeps the answer when it is a 200. After an error
+// or another status nothing is kept for key: a unit that went away no
+// longer has a form, and after a failure the next request renders anew.
+func (c *pageCache) fill(key string, r *http.Request, render renderFunc) (cachedPage, error) {
+	at := c.now()
+	rec := &recorder{header: http.Header{}}
+	if err := render(rec, r); err != nil {
+		c.mu.Lock()
+		delete(c.m, key)
+		c.mu.Unlock()
+		return cachedPage{}, err
+	}
+	p := cachedPage{status: rec.status, header: rec.header, body: rec.body.Bytes(), at: at}
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p.status != http.StatusOK {
+		delete(c.m, key)
+		return p, nil
+	}
+	if _, ok := c.m[key]; !ok && len(c.m) >= maxCachedPages {
+		clear(c.m)
+	}
+	kept := p
+	c.m[key] = &kept
+	return p, nil
 }
 
 // recorder is a ResponseWriter that keeps what is written.

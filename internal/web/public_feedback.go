@@ -141,7 +141,7 @@ func activeUnitBySlug(ctx context.Context, tx *store.Tx, slug string) (org.Unit,
 // pathUnit returns the active unit named by the request's {slug}.
 func (s *Server) pathUnit(r *http.Request) (org.Unit, error) {
 	var u org.Unit
-	err := s.db.Read(r.Context(), func(tx *store.Tx) error {
+	err := s.db.Peek(r.Context(), func(tx *store.Tx) error {
 		var err error
 		u, err = activeUnitBySlug(r.Context(), tx, r.PathValue("slug"))
 		return err
@@ -229,7 +229,7 @@ func summarise(errs domain.FieldErrors, order []string, anchors map[string]strin
 // a language, so it is served from the page cache (see pagecache.go).
 func (s *Server) publicForm(w http.ResponseWriter, r *http.Request) error {
 	key := "form|" + r.PathValue("slug") + "|" + string(requestInfo(r).Lang) + "|" + r.URL.RawQuery
-	return s.pages.serve(w, key, func(w http.ResponseWriter) error {
+	return s.pages.serve(w, r, key, func(w http.ResponseWriter, r *http.Request) error {
 		u, err := s.pathUnit(r)
 		if err != nil {
 			return err
@@ -320,7 +320,7 @@ func (s *Server) publicSubmit(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		return s.renderPublicForm(w, r, http.StatusUnprocessableEntity, d)
 	}
-	it, err := s.intake.Submit(r.Context(), sub)
+	it, err := s.intake.SubmitFor(r.Context(), sub, u)
 	if e := domain.AsError(err); e != nil && len(e.Fields) > 0 {
 		d.Errs = e.Fields
 		return s.renderPublicForm(w, r, http.StatusUnprocessableEntity, d)

@@ -26,6 +26,7 @@ func (s *Server) routes(r *Router) {
 	s.auditRoutes(r)
 	s.jobsRoutes(r) // background jobs (admin_jobs.go)
 	s.messagesRoutes(r)
+	s.settingsRoutes(r) // the county's feedback rules (admin_settings.go)
 	s.publicFeedbackRoutes(r)
 	s.kioskRoutes(r)
 	s.posterRoutes(r)
@@ -63,6 +64,7 @@ func (s *Server) nav(path string, p *org.Person) []navItem {
 			navItem{Href: "/admin/jobs", Key: "nav.jobs"},
 			navItem{Href: "/admin/messages", Key: "nav.messages"},
 			navItem{Href: "/admin/apikeys", Key: "nav.apikeys"},
+			navItem{Href: "/admin/settings", Key: "nav.settings"},
 			navItem{Href: "/admin/accessibility", Key: "nav.accessibility"})
 	}
 	best := -1

@@ -87,7 +87,7 @@ func New(cfg Config, db *store.DB, cat *i18n.Catalog, log *slog.Logger) (*Server
 	s := &Server{cfg: cfg, db: db, cat: cat, log: log, clock: db.Clock, started: time.Now()}
 	s.oidc = cfg.SSO
 	s.sessions = auth.NewSessions(db, cfg.Secure)
-	s.pages = newPageCache(10 * time.Second)
+	s.pages = newPageCache(10*time.Second, time.Minute)
 	s.intake = &intake.Intake{DB: db, Cat: cat, BaseURL: cfg.BaseURL}
 	s.login = auth.NewLogin(db, cfg.Argon2)
 	var err error
