@@ -66,26 +66,21 @@ func (in *Intake) submit(ctx context.Context, sub feedback.Submission, known *or
 	// unprepared path does the same work.
 	in.prepare.Do(func() { _ = in.DB.PrepareFeedback(ctx) })
 	// The unit and the county's rules are read before the write, on the read
-	// pool and without a transaction (each lookup stands alone): on SQLite
-	// every write goes through one writer, and the less it does per
-	// submission, the more submissions it commits per second.
-	var set feedback.Settings
-	err := in.DB.Peek(ctx, func(tx *store.Tx) error {
-		if known == nil {
-			u, err := tx.Unit(ctx, sub.UnitID)
-			if domain.IsNotFound(err) || (err == nil && !u.Active) {
-				f := domain.FieldErrors{}
-				f.Add("unit", "err.feedback.unit")
-				return f.Err()
-			}
-			if err != nil {
-				return err
-			}
+	// pool, and kept for a moment (store.DB.LookUnit): on SQLite every write
+	// goes through one writer, and the less it does per submission, the more
+	// submissions it commits per second.
+	if known == nil {
+		u, err := in.DB.LookUnit(ctx, sub.UnitID)
+		if domain.IsNotFound(err) || (err == nil && !u.Active) {
+			f := domain.FieldErrors{}
+			f.Add("unit", "err.feedback.unit")
+			return feedback.Item{}, f.Err()
 		}
-		var err error
-		set, err = tx.FeedbackSettings(ctx)
-		return err
-	})
+		if err != nil {
+			return feedback.Item{}, err
+		}
+	}
+	set, err := in.DB.LookFeedbackSettings(ctx)
 	if err != nil {
 		return feedback.Item{}, err
 	}

@@ -430,6 +430,7 @@ func (tx *Tx) Setting(ctx context.Context, key, def string) (string, error) {
 
 // SetSetting stores a county setting.
 func (tx *Tx) SetSetting(ctx context.Context, key, value string) error {
+	tx.changedLookups()
 	_, err := tx.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, value, tx.Now())
 	return err

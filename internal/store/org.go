@@ -204,6 +204,7 @@ func (tx *Tx) UnitBySlug(ctx context.Context, slug string) (org.Unit, error) {
 
 // SaveUnit inserts (ID 0) or updates a unit. Validate first.
 func (tx *Tx) SaveUnit(ctx context.Context, u *org.Unit) error {
+	tx.changedLookups()
 	now := tx.Now()
 	u.UpdatedAt = now
 	if u.ID == 0 {

@@ -56,6 +56,7 @@ func (tx *Tx) SaveFeedbackSettings(ctx context.Context, s feedback.Settings) err
 // DeleteSetting removes a county setting, so that its readers fall back to
 // their default. Removing a setting that is not set is not an error.
 func (tx *Tx) DeleteSetting(ctx context.Context, key string) error {
+	tx.changedLookups()
 	_, err := tx.Exec(ctx, "DELETE FROM settings WHERE key = ?", key)
 	return err
 }

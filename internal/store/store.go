@@ -37,10 +37,15 @@ type DB struct {
 	Log     *slog.Logger
 	url     string
 	path    string // SQLite file path
+	// LookupTTL is how long LookUnit, LookUnitBySlug and
+	// LookFeedbackSettings keep an answer (0: DefaultLookupTTL; negative:
+	// nothing is kept). It is wall-clock time, not Clock's.
+	LookupTTL time.Duration
 
 	batchOnce sync.Once
 	batch     *batcher
 	hot       sync.Map // hotKey → *sql.Stmt: prepared statements of hot paths
+	look      lookups  // units and settings kept for a moment (lookups.go)
 }
 
 // Config tells Open where the database is.
@@ -149,6 +154,9 @@ type Tx struct {
 	d    dialect
 	db   *DB
 	pool *sql.DB // the pool the transaction came from (its hot statements)
+	// forgetLookups: the transaction changed a unit or a setting (see
+	// lookups.go).
+	forgetLookups bool
 }
 
 // querier is what *sql.Tx and *sql.DB have in common.
@@ -249,6 +257,9 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx)
 	}
 	if err := stx.Commit(); err != nil {
 		return db.wrap(fmt.Errorf("commit: %w", err))
+	}
+	if tx.forgetLookups {
+		db.look.forget()
 	}
 	return nil
 }

@@ -138,14 +138,15 @@ func activeUnitBySlug(ctx context.Context, tx *store.Tx, slug string) (org.Unit,
 	return u, err
 }
 
-// pathUnit returns the active unit named by the request's {slug}.
+// pathUnit returns the active unit named by the request's {slug}. Every
+// public page and submission asks, so the answer is kept for a moment
+// (store.DB.LookUnitBySlug).
 func (s *Server) pathUnit(r *http.Request) (org.Unit, error) {
-	var u org.Unit
-	err := s.db.Peek(r.Context(), func(tx *store.Tx) error {
-		var err error
-		u, err = activeUnitBySlug(r.Context(), tx, r.PathValue("slug"))
-		return err
-	})
+	slug := r.PathValue("slug")
+	u, err := s.db.LookUnitBySlug(r.Context(), slug)
+	if err == nil && !u.Active {
+		err = domain.NotFound("unit", slug)
+	}
 	return u, err
 }
 
