@@ -52,6 +52,15 @@ func (l *lookups) forget() {
 	l.mu.Unlock()
 }
 
+// LookupGeneration changes after every commit through this DB that changed
+// a unit or a setting: a cache of pages built from them (the web server's
+// page cache) compares it to know its copies are out of date.
+func (db *DB) LookupGeneration() uint64 {
+	db.look.mu.Lock()
+	defer db.look.mu.Unlock()
+	return db.look.gen
+}
+
 func (db *DB) lookupTTL() time.Duration {
 	if db.LookupTTL == 0 {
 		return DefaultLookupTTL

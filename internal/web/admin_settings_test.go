@@ -271,3 +271,26 @@ func TestSettingsRetentionInDays(t *testing.T) {
 		}
 	})
 }
+
+// TestSettingsShowOnCachedForm: the public form is served from the page
+// cache, yet a change saved through this instance shows on it at once.
+func TestSettingsShowOnCachedForm(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		pub := e.client()
+		days := func(n int) string { return e.pubMsg(domain.Finnish, "public.form.when_answer", n) }
+		for range 2 { // the second answer comes from the cache
+			if r := pub.get("/p/" + pubSlug + "?lang=fi"); r.Status != http.StatusOK || !strings.Contains(r.Body, days(14)) {
+				t.Fatalf("form: %d, lacks %q", r.Status, days(14))
+			}
+		}
+		c := e.client()
+		c.login("admin@kainuu.example")
+		if r := c.post("/admin/settings", validSettingsForm()); r.Status != http.StatusSeeOther {
+			t.Fatalf("save: %d\n%s", r.Status, r.Body)
+		}
+		r := pub.get("/p/" + pubSlug + "?lang=fi")
+		if !strings.Contains(r.Body, days(21)) || strings.Contains(r.Body, days(14)) {
+			t.Errorf("the form after the change does not say %q", days(21))
+		}
+	})
+}

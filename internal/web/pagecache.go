@@ -17,13 +17,18 @@ import (
 // younger than stale is still served, and one request starts rendering a
 // fresh copy in the background, so that no visitor waits for a render while
 // the database is busy (stale-while-revalidate). Older copies are rendered
-// while the visitor waits. A change to a unit therefore shows within ttl
-// plus one render on a busy page, and within stale on a quiet one.
+// while the visitor waits. A change to a unit or a setting made through
+// this instance shows at once (gen); one made through another instance
+// shows to the second visitor after ttl.
 //
 // It holds nothing that matters: an instance that loses it renders again.
 type pageCache struct {
 	ttl, stale time.Duration
 	now        func() time.Time
+	// gen, when set, changes whenever what the pages are built from
+	// changed through this instance (store.DB.LookupGeneration): copies of
+	// an older generation are never served.
+	gen func() uint64
 
 	mu sync.Mutex
 	m  map[string]*cachedPage
@@ -35,6 +40,7 @@ type cachedPage struct {
 	header     http.Header
 	body       []byte
 	at         time.Time
+	gen        uint64
 	refreshing bool
 }
 
@@ -58,11 +64,12 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, key string, re
 		return render(w, r)
 	}
 	now := c.now()
+	gen := c.generation()
 	c.mu.Lock()
 	p := c.m[key]
 	var copy cachedPage
 	usable, refresh := false, false
-	if p != nil {
+	if p != nil && p.gen == gen {
 		age := now.Sub(p.at)
 		usable = age <= c.stale
 		if usable && age > c.ttl && !p.refreshing {
@@ -103,7 +110,7 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, key string, re
 // or another status nothing is kept for key: a unit that went away no
 // longer has a form, and after a failure the next request renders anew.
 func (c *pageCache) fill(key string, r *http.Request, render renderFunc) (cachedPage, error) {
-	at := c.now()
+	at, gen := c.now(), c.generation()
 	rec := &recorder{header: http.Header{}}
 	if err := render(rec, r); err != nil {
 		c.mu.Lock()
@@ -111,7 +118,7 @@ func (c *pageCache) fill(key string, r *http.Request, render renderFunc) (cached
 		c.mu.Unlock()
 		return cachedPage{}, err
 	}
-	p := cachedPage{status: rec.status, header: rec.header, body: rec.body.Bytes(), at: at}
+	p := cachedPage{status: rec.status, header: rec.header, body: rec.body.Bytes(), at: at, gen: gen}
 	if p.status == 0 {
 		p.status = http.StatusOK
 	}
@@ -127,6 +134,13 @@ func (c *pageCache) fill(key string, r *http.Request, render renderFunc) (cached
 	kept := p
 	c.m[key] = &kept
 	return p, nil
+}
+
+func (c *pageCache) generation() uint64 {
+	if c.gen == nil {
+		return 0
+	}
+	return c.gen()
 }
 
 // recorder is a ResponseWriter that keeps what is written.

@@ -165,3 +165,28 @@ func TestPageCacheSignedIn(t *testing.T) {
 		t.Fatalf("signed-in answer from the cache: %q, %v", rec.Body.String(), err)
 	}
 }
+
+// TestPageCacheGeneration: a change through this instance (a new
+// generation) makes every kept copy out of date at once.
+func TestPageCacheGeneration(t *testing.T) {
+	c := newPageCache(time.Hour, 2*time.Hour)
+	var gen atomic.Uint64
+	c.gen = gen.Load
+	var renders atomic.Int32
+	page := func(w http.ResponseWriter, r *http.Request) error {
+		fmt.Fprintf(w, "v%d", renders.Add(1))
+		return nil
+	}
+	for _, want := range []string{"v1", "v1"} {
+		if rec, err := get(c, "k", page); err != nil || rec.Body.String() != want {
+			t.Fatalf("%q, %v; want %q", rec.Body.String(), err, want)
+		}
+	}
+	gen.Add(1)
+	if rec, _ := get(c, "k", page); rec.Body.String() != "v2" {
+		t.Fatalf("after a change: %q, want a new render", rec.Body.String())
+	}
+	if rec, _ := get(c, "k", page); rec.Body.String() != "v2" {
+		t.Fatalf("the new render was not kept: %q", rec.Body.String())
+	}
+}

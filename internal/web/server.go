@@ -88,6 +88,7 @@ func New(cfg Config, db *store.DB, cat *i18n.Catalog, log *slog.Logger) (*Server
 	s.oidc = cfg.SSO
 	s.sessions = auth.NewSessions(db, cfg.Secure)
 	s.pages = newPageCache(10*time.Second, time.Minute)
+	s.pages.gen = db.LookupGeneration
 	s.intake = &intake.Intake{DB: db, Cat: cat, BaseURL: cfg.BaseURL}
 	s.login = auth.NewLogin(db, cfg.Argon2)
 	var err error
