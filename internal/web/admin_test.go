@@ -155,8 +155,13 @@ func TestBadInput(t *testing.T) {
 		}
 		req, _ := http.NewRequest("DELETE", e.ts.URL+"/login", nil)
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		if r := c.do(req); r.Status != http.StatusMethodNotAllowed {
-			t.Errorf("wrong method: %d", r.Status)
+		if r := c.do(req); r.Status != http.StatusMethodNotAllowed || r.Header.Get("Allow") != "GET, HEAD, POST" {
+			t.Errorf("wrong method: %d, Allow %q", r.Status, r.Header.Get("Allow"))
+		}
+		req, _ = http.NewRequest("PUT", e.ts.URL+"/healthz", nil)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		if r := c.do(req); r.Status != http.StatusMethodNotAllowed || r.Header.Get("Allow") != "GET, HEAD" {
+			t.Errorf("PUT on a GET page: %d, Allow %q", r.Status, r.Header.Get("Allow"))
 		}
 		big := strings.Repeat("a", 2<<20)
 		if r := c.post("/login", url.Values{"email": {big}}); r.Status != http.StatusRequestEntityTooLarge {

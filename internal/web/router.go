@@ -37,7 +37,7 @@ func newRouter(s *Server) *Router {
 
 func (r *Router) notFound(w http.ResponseWriter, req *http.Request) error {
 	var allow []string
-	for _, m := range []string{http.MethodGet, http.MethodPost} {
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		if m == req.Method {
 			continue
 		}
