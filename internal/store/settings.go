@@ -53,6 +53,18 @@ func (tx *Tx) SaveFeedbackSettings(ctx context.Context, s feedback.Settings) err
 	return nil
 }
 
+// SaveMessageRetention stores how long sent and failed messages are kept
+// (SettingMessageRetentionDays, read by MessageRetention) in the caller's
+// transaction. Like SaveFeedbackSettings it refuses only what the key
+// cannot hold or MessageRetention would silently replace with the default:
+// a period that is not whole days, or less than one day.
+func (tx *Tx) SaveMessageRetention(ctx context.Context, keep time.Duration) error {
+	if keep%day != 0 || keep < day {
+		return domain.Errorf(domain.EINVALID, "err.form", "%s must be whole days and at least 1, not %s", SettingMessageRetentionDays, keep)
+	}
+	return tx.SetSetting(ctx, SettingMessageRetentionDays, strconv.Itoa(int(keep/day)))
+}
+
 // DeleteSetting removes a county setting, so that its readers fall back to
 // their default. Removing a setting that is not set is not an error.
 func (tx *Tx) DeleteSetting(ctx context.Context, key string) error {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -109,6 +110,67 @@ func TestFeedbackSettingsContract(t *testing.T) {
 		}
 		if got := read().ReplyDays; got != feedback.DefaultSettings().ReplyDays {
 			t.Errorf("reply days after delete = %d, want the default", got)
+		}
+	})
+}
+
+// TestSaveMessageRetentionContract: how long sent messages are kept is
+// saved in whole days under the key MessageRetention reads, saved again
+// over itself, rolled back with its transaction, and refused when
+// MessageRetention would replace it with the default.
+func TestSaveMessageRetentionContract(t *testing.T) {
+	EachDB(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		read := func() (time.Duration, string) {
+			t.Helper()
+			var keep time.Duration
+			var v string
+			if err := db.Read(ctx, func(tx *Tx) (err error) {
+				if keep, err = tx.MessageRetention(ctx); err != nil {
+					return err
+				}
+				v, err = tx.Setting(ctx, SettingMessageRetentionDays, "(not set)")
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return keep, v
+		}
+		save := func(keep time.Duration) error {
+			return db.Write(ctx, func(tx *Tx) error { return tx.SaveMessageRetention(ctx, keep) })
+		}
+		if keep, v := read(); keep != DefaultMessageRetention || v != "(not set)" {
+			t.Fatalf("nothing set: %s (%q), want the default", keep, v)
+		}
+		for _, days := range []int{14, 365, 1} {
+			if err := save(time.Duration(days) * day); err != nil {
+				t.Fatalf("save %d days: %v", days, err)
+			}
+			if keep, v := read(); keep != time.Duration(days)*day || v != strconv.Itoa(days) {
+				t.Fatalf("saved %d days, read %s (%q)", days, keep, v)
+			}
+		}
+
+		boom := errors.New("boom")
+		if err := db.Write(ctx, func(tx *Tx) error {
+			if err := tx.SaveMessageRetention(ctx, 60*day); err != nil {
+				return err
+			}
+			return boom
+		}); !errors.Is(err, boom) {
+			t.Fatalf("failed transaction: %v", err)
+		}
+		if keep, _ := read(); keep != day {
+			t.Fatalf("after a rollback %s, want 1 day", keep)
+		}
+
+		for _, bad := range []time.Duration{0, -day, 12 * time.Hour, 2*day + time.Hour} {
+			if e := domain.AsError(save(bad)); e == nil || e.Code != domain.EINVALID {
+				t.Errorf("save %s: %v, want EINVALID", bad, e)
+			}
+		}
+		if keep, _ := read(); keep != day {
+			t.Fatalf("after refused saves %s, want 1 day", keep)
 		}
 	})
 }

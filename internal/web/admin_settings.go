@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -14,11 +15,11 @@ import (
 	"kuulu/internal/store"
 )
 
-// The county's feedback rules (reply times, retention periods and the unit
-// that receives accessibility feedback), kept in the settings table and
-// edited here by administrators. The rules are read when an item arrives
-// (its due date) and by the daily retention jobs; nothing is recomputed
-// when they change.
+// The county's feedback rules (reply times, retention periods of contact
+// details, closed feedback and sent messages, and the unit that receives
+// accessibility feedback), kept in the settings table and edited here by
+// administrators. The rules are read when an item arrives (its due date)
+// and by the daily retention jobs; nothing is recomputed when they change.
 func (s *Server) settingsRoutes(r *Router) {
 	r.Handle("GET /admin/settings", auth.Admin, s.settingsEdit)
 	r.Handle("POST /admin/settings", auth.Admin, s.settingsSave)
@@ -34,14 +35,40 @@ var settingsLimits = map[string][2]int{
 	"objection_days":         {1, 90},
 	"accessibility_days":     {1, 90},
 	"contact_retention_days": {1, 3650},
+	"message_retention_days": {1, 365},
 	"retention_years":        {1, 20},
 }
 
 // settingsForm holds the fields as typed, so that a refused value is shown
 // back as it was written.
 type settingsForm struct {
-	ReplyDays, ObjectionDays, AccessibilityDays, ContactRetentionDays, RetentionYears string
-	AccessibilityUnit                                                                 string // a unit slug; "" is not chosen
+	ReplyDays, ObjectionDays, AccessibilityDays, ContactRetentionDays, MessageRetentionDays, RetentionYears string
+	AccessibilityUnit                                                                                       string // a unit slug; "" is not chosen
+}
+
+// countyRules are the saved rules this page edits.
+type countyRules struct {
+	Feedback feedback.Settings
+	// Unit is the slug of the unit that receives accessibility feedback,
+	// "" when none is chosen.
+	Unit string
+	// MessageRetention is how long sent and failed messages are kept
+	// (store.SettingMessageRetentionDays).
+	MessageRetention time.Duration
+}
+
+// readCountyRules reads the rules in the caller's transaction.
+func readCountyRules(ctx context.Context, tx *store.Tx) (countyRules, error) {
+	var c countyRules
+	var err error
+	if c.Feedback, err = tx.FeedbackSettings(ctx); err != nil {
+		return c, err
+	}
+	if c.Unit, err = tx.Setting(ctx, accessibilityUnitSetting, ""); err != nil {
+		return c, err
+	}
+	c.MessageRetention, err = tx.MessageRetention(ctx)
+	return c, err
 }
 
 type settingsPage struct {
@@ -60,14 +87,15 @@ type settingsPage struct {
 	Saved         bool
 }
 
-func formOfSettings(set feedback.Settings, unit string) settingsForm {
+func formOfSettings(c countyRules) settingsForm {
 	return settingsForm{
-		ReplyDays:            strconv.Itoa(set.ReplyDays),
-		ObjectionDays:        strconv.Itoa(set.ObjectionDays),
-		AccessibilityDays:    strconv.Itoa(set.AccessibilityDays),
-		ContactRetentionDays: strconv.Itoa(wholeDays(set.ContactRetention)),
-		RetentionYears:       strconv.Itoa(retentionYears(wholeDays(set.FeedbackRetention))),
-		AccessibilityUnit:    unit,
+		ReplyDays:            strconv.Itoa(c.Feedback.ReplyDays),
+		ObjectionDays:        strconv.Itoa(c.Feedback.ObjectionDays),
+		AccessibilityDays:    strconv.Itoa(c.Feedback.AccessibilityDays),
+		ContactRetentionDays: strconv.Itoa(wholeDays(c.Feedback.ContactRetention)),
+		MessageRetentionDays: strconv.Itoa(wholeDays(c.MessageRetention)),
+		RetentionYears:       strconv.Itoa(retentionYears(wholeDays(c.Feedback.FeedbackRetention))),
+		AccessibilityUnit:    c.Unit,
 	}
 }
 
@@ -82,13 +110,10 @@ func retentionYears(days int) int {
 // loadSettingsPage reads the saved rules and the active units. When form is
 // not nil it is shown instead of the saved values (a refused submission).
 func (s *Server) loadSettingsPage(r *http.Request, form *settingsForm) (settingsPage, error) {
-	d := settingsPage{Defaults: formOfSettings(feedback.DefaultSettings(), ""), Limits: settingsLimits}
+	d := settingsPage{Defaults: formOfSettings(countyRules{Feedback: feedback.DefaultSettings(), MessageRetention: store.DefaultMessageRetention}),
+		Limits: settingsLimits}
 	err := s.db.Read(r.Context(), func(tx *store.Tx) error {
-		set, err := tx.FeedbackSettings(r.Context())
-		if err != nil {
-			return err
-		}
-		slug, err := tx.Setting(r.Context(), accessibilityUnitSetting, "")
+		c, err := readCountyRules(r.Context(), tx)
 		if err != nil {
 			return err
 		}
@@ -98,13 +123,13 @@ func (s *Server) loadSettingsPage(r *http.Request, form *settingsForm) (settings
 		if len(d.Units) > 0 {
 			d.FallbackUnit = &d.Units[0]
 		}
-		if slug != "" && !hasUnitSlug(d.Units, slug) {
-			d.StaleUnit, slug = slug, ""
+		if c.Unit != "" && !hasUnitSlug(d.Units, c.Unit) {
+			d.StaleUnit, c.Unit = c.Unit, ""
 		}
-		if n := wholeDays(set.FeedbackRetention); n%retentionYear != 0 {
+		if n := wholeDays(c.Feedback.FeedbackRetention); n%retentionYear != 0 {
 			d.RetentionDays = n
 		}
-		d.Form = formOfSettings(set, slug)
+		d.Form = formOfSettings(c)
 		return nil
 	})
 	if form != nil {
@@ -138,7 +163,8 @@ func parseSettingsForm(f settingsForm) (map[string]int, domain.FieldErrors) {
 	errs := domain.FieldErrors{}
 	n := map[string]int{}
 	for name, v := range map[string]string{"reply_days": f.ReplyDays, "objection_days": f.ObjectionDays,
-		"accessibility_days": f.AccessibilityDays, "contact_retention_days": f.ContactRetentionDays, "retention_years": f.RetentionYears} {
+		"accessibility_days": f.AccessibilityDays, "contact_retention_days": f.ContactRetentionDays,
+		"message_retention_days": f.MessageRetentionDays, "retention_years": f.RetentionYears} {
 		lim := settingsLimits[name]
 		if v == "" {
 			errs.Add(name, "err.required")
@@ -170,6 +196,7 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) error {
 		ObjectionDays:        strings.TrimSpace(f.Get("objection_days")),
 		AccessibilityDays:    strings.TrimSpace(f.Get("accessibility_days")),
 		ContactRetentionDays: strings.TrimSpace(f.Get("contact_retention_days")),
+		MessageRetentionDays: strings.TrimSpace(f.Get("message_retention_days")),
 		RetentionYears:       strings.TrimSpace(f.Get("retention_years")),
 		AccessibilityUnit:    strings.TrimSpace(f.Get("accessibility_unit")),
 	}
@@ -177,11 +204,7 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) error {
 	err := errs.Err()
 	if err == nil {
 		err = s.db.Write(r.Context(), func(tx *store.Tx) error {
-			old, err := tx.FeedbackSettings(r.Context())
-			if err != nil {
-				return err
-			}
-			oldUnit, err := tx.Setting(r.Context(), accessibilityUnitSetting, "")
+			old, err := readCountyRules(r.Context(), tx)
 			if err != nil {
 				return err
 			}
@@ -196,26 +219,33 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) error {
 					return err
 				}
 			}
-			set := feedback.Settings{ReplyDays: n["reply_days"], ObjectionDays: n["objection_days"], AccessibilityDays: n["accessibility_days"],
-				ContactRetention:  time.Duration(n["contact_retention_days"]) * 24 * time.Hour,
-				FeedbackRetention: time.Duration(n["retention_years"]*retentionYear) * 24 * time.Hour}
+			set := countyRules{
+				Feedback: feedback.Settings{ReplyDays: n["reply_days"], ObjectionDays: n["objection_days"], AccessibilityDays: n["accessibility_days"],
+					ContactRetention:  time.Duration(n["contact_retention_days"]) * 24 * time.Hour,
+					FeedbackRetention: time.Duration(n["retention_years"]*retentionYear) * 24 * time.Hour},
+				Unit:             form.AccessibilityUnit,
+				MessageRetention: time.Duration(n["message_retention_days"]) * 24 * time.Hour,
+			}
 			// A period set outside this page in days that are not whole
 			// years is shown rounded; it is kept unless the number changed.
-			if d := wholeDays(old.FeedbackRetention); d%retentionYear != 0 && retentionYears(d) == n["retention_years"] {
-				set.FeedbackRetention = old.FeedbackRetention
+			if d := wholeDays(old.Feedback.FeedbackRetention); d%retentionYear != 0 && retentionYears(d) == n["retention_years"] {
+				set.Feedback.FeedbackRetention = old.Feedback.FeedbackRetention
 			}
-			if err := tx.SaveFeedbackSettings(r.Context(), set); err != nil {
+			if err := tx.SaveFeedbackSettings(r.Context(), set.Feedback); err != nil {
 				return err
 			}
-			if form.AccessibilityUnit == "" {
+			if err := tx.SaveMessageRetention(r.Context(), set.MessageRetention); err != nil {
+				return err
+			}
+			if set.Unit == "" {
 				err = tx.DeleteSetting(r.Context(), accessibilityUnitSetting)
 			} else {
-				err = tx.SetSetting(r.Context(), accessibilityUnitSetting, form.AccessibilityUnit)
+				err = tx.SetSetting(r.Context(), accessibilityUnitSetting, set.Unit)
 			}
 			if err != nil {
 				return err
 			}
-			return s.audit(r, tx, "settings.update", "settings", "feedback", settingsChanges(old, oldUnit, set, form.AccessibilityUnit))
+			return s.audit(r, tx, "settings.update", "settings", "feedback", settingsChanges(old, set))
 		})
 	}
 	if e := domain.AsError(err); e != nil && len(e.Fields) > 0 {
@@ -235,7 +265,7 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) error {
 
 // settingsChanges is the audit detail: every key with its old and new value
 // ("key: old → new"), or its value when it did not change.
-func settingsChanges(old feedback.Settings, oldUnit string, set feedback.Settings, unit string) string {
+func settingsChanges(old, set countyRules) string {
 	orNotSet := func(s string) string {
 		if s == "" {
 			return "(not set)"
@@ -243,12 +273,13 @@ func settingsChanges(old feedback.Settings, oldUnit string, set feedback.Setting
 		return s
 	}
 	pairs := []struct{ key, from, to string }{
-		{store.SettingReplyDays, strconv.Itoa(old.ReplyDays), strconv.Itoa(set.ReplyDays)},
-		{store.SettingObjectionDays, strconv.Itoa(old.ObjectionDays), strconv.Itoa(set.ObjectionDays)},
-		{store.SettingAccessibilityDays, strconv.Itoa(old.AccessibilityDays), strconv.Itoa(set.AccessibilityDays)},
-		{store.SettingContactRetentionDays, strconv.Itoa(wholeDays(old.ContactRetention)), strconv.Itoa(wholeDays(set.ContactRetention))},
-		{store.SettingRetentionDays, strconv.Itoa(wholeDays(old.FeedbackRetention)), strconv.Itoa(wholeDays(set.FeedbackRetention))},
-		{accessibilityUnitSetting, orNotSet(oldUnit), orNotSet(unit)},
+		{store.SettingReplyDays, strconv.Itoa(old.Feedback.ReplyDays), strconv.Itoa(set.Feedback.ReplyDays)},
+		{store.SettingObjectionDays, strconv.Itoa(old.Feedback.ObjectionDays), strconv.Itoa(set.Feedback.ObjectionDays)},
+		{store.SettingAccessibilityDays, strconv.Itoa(old.Feedback.AccessibilityDays), strconv.Itoa(set.Feedback.AccessibilityDays)},
+		{store.SettingContactRetentionDays, strconv.Itoa(wholeDays(old.Feedback.ContactRetention)), strconv.Itoa(wholeDays(set.Feedback.ContactRetention))},
+		{store.SettingMessageRetentionDays, strconv.Itoa(wholeDays(old.MessageRetention)), strconv.Itoa(wholeDays(set.MessageRetention))},
+		{store.SettingRetentionDays, strconv.Itoa(wholeDays(old.Feedback.FeedbackRetention)), strconv.Itoa(wholeDays(set.Feedback.FeedbackRetention))},
+		{accessibilityUnitSetting, orNotSet(old.Unit), orNotSet(set.Unit)},
 	}
 	parts := make([]string, len(pairs))
 	for i, p := range pairs {

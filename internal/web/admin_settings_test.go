@@ -30,6 +30,20 @@ func settingsNow(t *testing.T, e *testEnv) (feedback.Settings, string) {
 	return set, unit
 }
 
+// messageRetentionNow is how long sent messages are kept, as the retention
+// job and the outbox page read it.
+func messageRetentionNow(t *testing.T, e *testEnv) time.Duration {
+	t.Helper()
+	var keep time.Duration
+	if err := e.db.Read(context.Background(), func(tx *store.Tx) (err error) {
+		keep, err = tx.MessageRetention(context.Background())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return keep
+}
+
 func settingsAudit(t *testing.T, e *testEnv) []store.AuditEntry {
 	t.Helper()
 	var es []store.AuditEntry
@@ -45,7 +59,7 @@ func settingsAudit(t *testing.T, e *testEnv) []store.AuditEntry {
 
 func validSettingsForm() url.Values {
 	return url.Values{"reply_days": {"21"}, "objection_days": {"28"}, "accessibility_days": {"10"},
-		"contact_retention_days": {"60"}, "retention_years": {"3"}, "accessibility_unit": {"sotkamon-terveysasema"}}
+		"contact_retention_days": {"60"}, "message_retention_days": {"14"}, "retention_years": {"3"}, "accessibility_unit": {"sotkamon-terveysasema"}}
 }
 
 const settingsDay = 24 * time.Hour
@@ -64,6 +78,7 @@ func TestSettingsPageRenders(t *testing.T) {
 			`name="objection_days" type="number" inputmode="numeric" min="1" max="90" step="1" value="30"`,
 			`name="accessibility_days" type="number" inputmode="numeric" min="1" max="90" step="1" value="14"`,
 			`name="contact_retention_days" type="number" inputmode="numeric" min="1" max="3650" step="1" value="90"`,
+			`name="message_retention_days" type="number" inputmode="numeric" min="1" max="365" step="1" value="30"`,
 			`name="retention_years" type="number" inputmode="numeric" min="1" max="20" step="1" value="5"`,
 			`<option value="sotkamon-terveysasema">`,
 			`<a href="/admin/settings" aria-current="page">`,
@@ -71,19 +86,39 @@ func TestSettingsPageRenders(t *testing.T) {
 			e.pubMsg(domain.Finnish, "settings.due.new_only"),
 			e.pubMsg(domain.Finnish, "settings.retention.all_items"),
 			e.pubMsg(domain.Finnish, "settings.hint.objection_days", "30"),
+			`<label for="f-message_retention_days">` + e.pubMsg(domain.Finnish, "field.message_retention_days"),
+			e.pubMsg(domain.Finnish, "settings.hint.message_retention_days", "30"),
 		} {
 			if !strings.Contains(r.Body, want) {
 				t.Errorf("settings page lacks %q", want)
 			}
+		}
+		// The message retention field sits in the retention group, after
+		// contact retention.
+		retention := strings.Index(r.Body, e.pubMsg(domain.Finnish, "settings.retention.legend"))
+		contacts, messages := strings.Index(r.Body, `id="f-contact_retention_days"`), strings.Index(r.Body, `id="f-message_retention_days"`)
+		if retention < 0 || contacts < retention || messages < contacts || strings.Contains(r.Body[retention:messages], "</fieldset>") {
+			t.Error("the message retention field is not in the retention group after contact retention")
 		}
 		if strings.Contains(r.Body, "[settings.") || strings.Contains(r.Body, "[field.") || strings.Contains(r.Body, "%!") {
 			t.Error("settings page has an untranslated or badly formatted message")
 		}
 		for _, l := range []domain.Lang{domain.Swedish, domain.English} {
 			r := c.get("/admin/settings?lang=" + string(l))
-			if r.Status != http.StatusOK || !strings.Contains(r.Body, e.pubMsg(l, "field.objection_days")) || !strings.Contains(r.Body, e.pubMsg(l, "settings.hint.reply_days", "14")) {
+			if r.Status != http.StatusOK || !strings.Contains(r.Body, e.pubMsg(l, "field.objection_days")) || !strings.Contains(r.Body, e.pubMsg(l, "settings.hint.reply_days", "14")) ||
+				!strings.Contains(r.Body, e.pubMsg(l, "field.message_retention_days")) || !strings.Contains(r.Body, e.pubMsg(l, "settings.hint.message_retention_days", "30")) {
 				t.Errorf("settings page in %s: %d", l, r.Status)
 			}
+		}
+
+		// A period saved outside the page is shown as saved.
+		if err := e.db.Write(context.Background(), func(tx *store.Tx) error {
+			return tx.SetSetting(context.Background(), store.SettingMessageRetentionDays, "45")
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if r := c.get("/admin/settings?lang=fi"); !strings.Contains(r.Body, `name="message_retention_days" type="number" inputmode="numeric" min="1" max="365" step="1" value="45"`) {
+			t.Errorf("settings page does not show the saved 45 days: %d", r.Status)
 		}
 	})
 }
@@ -110,6 +145,7 @@ func TestSettingsSave(t *testing.T) {
 			t.Fatalf("after saving: %d, no saved notice", r.Status)
 		}
 		for _, want := range []string{`name="reply_days" type="number" inputmode="numeric" min="1" max="90" step="1" value="21"`,
+			`name="message_retention_days" type="number" inputmode="numeric" min="1" max="365" step="1" value="14"`,
 			`name="retention_years" type="number" inputmode="numeric" min="1" max="20" step="1" value="3"`, `<option value="sotkamon-terveysasema" selected>`} {
 			if !strings.Contains(r.Body, want) {
 				t.Errorf("saved page lacks %q", want)
@@ -121,6 +157,13 @@ func TestSettingsSave(t *testing.T) {
 		if set != want || unit != "sotkamon-terveysasema" {
 			t.Fatalf("FeedbackSettings = %+v, unit %q; want %+v, sotkamon-terveysasema", set, unit, want)
 		}
+		if keep := messageRetentionNow(t, e); keep != 14*settingsDay {
+			t.Fatalf("MessageRetention = %s, want 14 days", keep)
+		}
+		// The outbox states the new period.
+		if r := c.get("/admin/messages?lang=fi"); r.Status != http.StatusOK || !strings.Contains(r.Body, e.pubMsg(domain.Finnish, "messages.retention", 14)) {
+			t.Errorf("the outbox does not state a 14-day retention: %d", r.Status)
+		}
 
 		es := settingsAudit(t, e)
 		if len(es) != 1 {
@@ -131,7 +174,7 @@ func TestSettingsSave(t *testing.T) {
 			t.Errorf("audit entry %+v", a)
 		}
 		for _, part := range []string{"feedback.reply_days: 14 → 21", "feedback.objection_days: 30 → 28", "feedback.accessibility_days: 14 → 10",
-			"feedback.contact_retention_days: 90 → 60", "feedback.retention_days: 1825 → 1095", "feedback.accessibility_unit: (not set) → sotkamon-terveysasema"} {
+			"feedback.contact_retention_days: 90 → 60", "notify.message_retention_days: 30 → 14", "feedback.retention_days: 1825 → 1095", "feedback.accessibility_unit: (not set) → sotkamon-terveysasema"} {
 			if !strings.Contains(a.Detail, part) {
 				t.Errorf("audit detail %q lacks %q", a.Detail, part)
 			}
@@ -170,6 +213,7 @@ func TestSettingsSave(t *testing.T) {
 			t.Errorf("accessibility unit %q after choosing none", unit)
 		}
 		if es := settingsAudit(t, e); len(es) != 2 || !strings.Contains(es[0].Detail, "feedback.reply_days: 21;") ||
+			!strings.Contains(es[0].Detail, "notify.message_retention_days: 14;") ||
 			!strings.Contains(es[0].Detail, "feedback.accessibility_unit: sotkamon-terveysasema → (not set)") {
 			t.Errorf("second audit entry: %+v", es)
 		}
@@ -184,7 +228,7 @@ func TestSettingsInvalid(t *testing.T) {
 		c := e.client()
 		c.login("admin@kainuu.example")
 		bad := url.Values{"reply_days": {"kaksi"}, "objection_days": {"0"}, "accessibility_days": {""},
-			"contact_retention_days": {"3651"}, "retention_years": {"21"}, "accessibility_unit": {"sotkamon-terveysasema"}}
+			"contact_retention_days": {"3651"}, "message_retention_days": {"366"}, "retention_years": {"21"}, "accessibility_unit": {"sotkamon-terveysasema"}}
 		for _, l := range []domain.Lang{domain.Finnish, domain.Swedish, domain.English} {
 			r := c.post("/admin/settings?lang="+string(l), bad)
 			if r.Status != http.StatusUnprocessableEntity {
@@ -195,6 +239,7 @@ func TestSettingsInvalid(t *testing.T) {
 				"objection_days":         e.pubMsg(l, "err.settings.range", 1, 90),
 				"accessibility_days":     e.pubMsg(l, "err.required"),
 				"contact_retention_days": e.pubMsg(l, "err.settings.range", 1, 3650),
+				"message_retention_days": e.pubMsg(l, "err.settings.range", 1, 365),
 				"retention_years":        e.pubMsg(l, "err.settings.range", 1, 20),
 			} {
 				if !strings.Contains(r.Body, `<p class="field-error" id="e-`+field+`">`+msg+`</p>`) {
@@ -204,7 +249,7 @@ func TestSettingsInvalid(t *testing.T) {
 					t.Errorf("%s: error summary lacks %s", l, field)
 				}
 			}
-			for _, want := range []string{`id="error-summary"`, `value="kaksi"`, `value="3651"`, `<option value="sotkamon-terveysasema" selected>`, `aria-invalid="true"`} {
+			for _, want := range []string{`id="error-summary"`, `value="kaksi"`, `value="3651"`, `value="366"`, `<option value="sotkamon-terveysasema" selected>`, `aria-invalid="true"`} {
 				if !strings.Contains(r.Body, want) {
 					t.Errorf("%s: refused form lacks %q", l, want)
 				}
@@ -226,8 +271,34 @@ func TestSettingsInvalid(t *testing.T) {
 			t.Error("the refused form lost the typed reply time")
 		}
 
+		// Only the message retention out of range: refused, the other
+		// fields' values kept and without errors.
+		for _, v := range []string{"0", "366", "-1", "1.5"} {
+			f := validSettingsForm()
+			f.Set("message_retention_days", v)
+			r := c.post("/admin/settings?lang=fi", f)
+			msg := e.pubMsg(domain.Finnish, "err.settings.range", 1, 365)
+			if v == "1.5" {
+				msg = e.pubMsg(domain.Finnish, "err.settings.whole_number")
+			}
+			if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `<p class="field-error" id="e-message_retention_days">`+msg+`</p>`) ||
+				!strings.Contains(r.Body, `<a href="#f-message_retention_days">`+e.pubMsg(domain.Finnish, "field.message_retention_days")+": "+msg+`</a>`) {
+				t.Fatalf("message retention %q: %d, no field error or summary link", v, r.Status)
+			}
+			if !strings.Contains(r.Body, `step="1" value="`+v+`" required aria-describedby="h-message_retention_days e-message_retention_days" aria-invalid="true"`) ||
+				!strings.Contains(r.Body, `step="1" value="60" required aria-describedby="h-contact_retention_days">`) {
+				t.Errorf("message retention %q: typed values not kept, or the field not marked invalid", v)
+			}
+			if strings.Count(r.Body, `class="field-error"`) != 1 {
+				t.Errorf("message retention %q: errors on other fields", v)
+			}
+		}
+
 		if set, unit := settingsNow(t, e); set != feedback.DefaultSettings() || unit != "" {
 			t.Errorf("refused forms saved something: %+v, unit %q", set, unit)
+		}
+		if keep := messageRetentionNow(t, e); keep != store.DefaultMessageRetention {
+			t.Errorf("refused forms saved a message retention of %s", keep)
 		}
 		if es := settingsAudit(t, e); len(es) != 0 {
 			t.Errorf("refused forms were audited: %+v", es)

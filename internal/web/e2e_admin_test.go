@@ -413,6 +413,9 @@ func TestE2EAdminPeopleAndSettings(t *testing.T) {
 			if v := w.value("#f-reply_days"); v != "21" {
 				w.t.Errorf("saved reply time %q", v)
 			}
+			if v := w.value("#f-message_retention_days"); v != "30" {
+				w.t.Errorf("message retention %q, want the default 30", v)
+			}
 			w.check("feedback rules, saved")
 		}},
 
