@@ -2,14 +2,8 @@ package web
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"html"
 	"log/slog"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,134 +12,18 @@ import (
 	"testing"
 	"time"
 
-	jose "github.com/go-jose/go-jose/v4"
-
 	"kuulu/internal/auth"
+	"kuulu/internal/auth/oidctest"
 	"kuulu/internal/domain"
 	"kuulu/internal/i18n"
 	"kuulu/internal/org"
 	"kuulu/internal/store"
 )
 
-// idp is a small OpenID provider for the end-to-end tests (the same shape
-// as the one in internal/auth/oidc_test.go): discovery, JWKS, an
-// authorisation endpoint that approves at once (or answers with an error)
-// and a token endpoint that checks client, redirect URI and PKCE.
-type idp struct {
-	t   *testing.T
-	srv *httptest.Server
-	key *rsa.PrivateKey
-
-	mu          sync.Mutex
-	codes       map[string][3]string // code → challenge, nonce, redirect URI
-	claims      map[string]any       // claims of the next ID tokens
-	tamper      func(map[string]any)
-	deny        string // when set, the authorisation endpoint answers error=deny
-	tokenStatus int
-}
-
 const (
 	idpClient = "kuulu-test"
 	idpSecret = "s3cret"
 )
-
-func newIdP(t *testing.T) *idp {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &idp{t: t, key: key, codes: map[string][3]string{}}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
-		u := p.srv.URL
-		idpJSON(w, 200, map[string]any{"issuer": u, "authorization_endpoint": u + "/authorize", "token_endpoint": u + "/token",
-			"jwks_uri": u + "/keys", "response_types_supported": []string{"code"}, "subject_types_supported": []string{"public"},
-			"id_token_signing_alg_values_supported": []string{"RS256"}})
-	})
-	mux.HandleFunc("GET /keys", func(w http.ResponseWriter, r *http.Request) {
-		idpJSON(w, 200, jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &p.key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
-	})
-	mux.HandleFunc("GET /authorize", p.authorize)
-	mux.HandleFunc("POST /token", p.token)
-	p.srv = httptest.NewServer(mux)
-	t.Cleanup(p.srv.Close)
-	return p
-}
-
-func idpJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
-
-// as sets the identity the provider vouches for next.
-func (p *idp) as(claims map[string]any) { p.set(func() { p.claims = claims }) }
-
-// set changes the provider's behaviour under its lock.
-func (p *idp) set(f func()) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	f()
-}
-
-func (p *idp) authorize(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	if q.Get("client_id") != idpClient || q.Get("response_type") != "code" || q.Get("code_challenge_method") != "S256" || q.Get("nonce") == "" {
-		http.Error(w, "bad request", http.StatusBadRequest)
-		return
-	}
-	back, _ := url.Parse(q.Get("redirect_uri"))
-	bq := url.Values{"state": {q.Get("state")}}
-	p.mu.Lock()
-	if p.deny != "" {
-		bq.Set("error", p.deny)
-		bq.Set("error_description", "AADSTS65004: User declined to consent to access the app.")
-	} else {
-		code := rand.Text()
-		p.codes[code] = [3]string{q.Get("code_challenge"), q.Get("nonce"), q.Get("redirect_uri")}
-		bq.Set("code", code)
-	}
-	p.mu.Unlock()
-	back.RawQuery = bq.Encode()
-	http.Redirect(w, r, back.String(), http.StatusFound)
-}
-
-func (p *idp) token(w http.ResponseWriter, r *http.Request) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.tokenStatus != 0 {
-		idpJSON(w, p.tokenStatus, map[string]string{"error": "temporarily_unavailable"})
-		return
-	}
-	r.ParseForm()
-	if id, secret, _ := r.BasicAuth(); id != idpClient || secret != idpSecret {
-		idpJSON(w, 401, map[string]string{"error": "invalid_client"})
-		return
-	}
-	req, ok := p.codes[r.PostForm.Get("code")]
-	delete(p.codes, r.PostForm.Get("code"))
-	sum := sha256.Sum256([]byte(r.PostForm.Get("code_verifier")))
-	if !ok || base64.RawURLEncoding.EncodeToString(sum[:]) != req[0] || r.PostForm.Get("redirect_uri") != req[2] {
-		idpJSON(w, 400, map[string]string{"error": "invalid_grant"})
-		return
-	}
-	now := time.Now()
-	c := map[string]any{"iss": p.srv.URL, "aud": idpClient, "iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(), "nonce": req[1]}
-	maps.Copy(c, p.claims)
-	if p.tamper != nil {
-		p.tamper(c)
-	}
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: p.key, KeyID: "k1"}}, (&jose.SignerOptions{}).WithType("JWT"))
-	if err != nil {
-		p.t.Error(err)
-		return
-	}
-	payload, _ := json.Marshal(c)
-	jws, _ := signer.Sign(payload)
-	raw, _ := jws.CompactSerialize()
-	idpJSON(w, 200, map[string]any{"access_token": rand.Text(), "token_type": "Bearer", "expires_in": 300, "id_token": raw})
-}
 
 // syncBuffer collects the server's log for assertions.
 type syncBuffer struct {
@@ -167,7 +45,7 @@ func (s *syncBuffer) String() string {
 
 type ssoEnv struct {
 	*testEnv
-	idp  *idp
+	idp  *oidctest.Provider
 	logs *syncBuffer
 }
 
@@ -177,8 +55,8 @@ type ssoEnv struct {
 func newSSOEnv(t *testing.T, dbURL string) *ssoEnv {
 	t.Helper()
 	e := newEnv(t, dbURL)
-	p := newIdP(t)
-	o, err := auth.NewOIDC(t.Context(), auth.OIDCConfig{Issuer: p.srv.URL, ClientID: idpClient, ClientSecret: idpSecret,
+	p := oidctest.New(t, idpClient, idpSecret)
+	o, err := auth.NewOIDC(t.Context(), auth.OIDCConfig{Issuer: p.URL(), ClientID: idpClient, ClientSecret: idpSecret,
 		RedirectURL: "http://kuulu.test/auth/oidc/callback"})
 	if err != nil {
 		t.Fatal(err)
@@ -198,6 +76,11 @@ func newSSOEnv(t *testing.T, dbURL string) *ssoEnv {
 	return &ssoEnv{testEnv: e, idp: p, logs: logs}
 }
 
+// as sets the identity the provider vouches for next.
+func (e *ssoEnv) as(claims map[string]any) {
+	e.idp.Set(func(b *oidctest.Behaviour) { b.Claims = claims })
+}
+
 func eachSSOEnv(t *testing.T, fn func(t *testing.T, e *ssoEnv)) {
 	for name, u := range store.TestDatabases(t) {
 		t.Run(name, func(t *testing.T) {
@@ -211,7 +94,7 @@ func eachSSOEnv(t *testing.T, fn func(t *testing.T, e *ssoEnv)) {
 func (c *client) ssoBegin(e *ssoEnv, next string) string {
 	c.e.t.Helper()
 	r := c.get("/auth/oidc/start?next=" + url.QueryEscape(next))
-	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, e.idp.srv.URL+"/authorize?") {
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, e.idp.URL()+"/authorize?") {
 		c.e.t.Fatalf("start: %d %q\n%s", r.Status, r.Location, r.Body)
 	}
 	return r.Location
@@ -302,8 +185,8 @@ func signedOut(t *testing.T, c *client) {
 func TestSSOSignInLinksThenFindsBySubject(t *testing.T) {
 	eachSSOEnv(t, func(t *testing.T, e *ssoEnv) {
 		const email = "hoitaja@kainuu.example"
-		subject := e.idp.srv.URL + "|nurse-1"
-		e.idp.as(map[string]any{"sub": "nurse-1", "email": "Hoitaja@Kainuu.example", "name": "Jenni Tervo"})
+		subject := e.idp.URL() + "|nurse-1"
+		e.as(map[string]any{"sub": "nurse-1", "email": "Hoitaja@Kainuu.example", "name": "Jenni Tervo"})
 		c := e.client()
 		r := c.ssoSignIn(e, "/account")
 		if r.Status != http.StatusSeeOther || r.Location != "/account" {
@@ -328,7 +211,7 @@ func TestSSOSignInLinksThenFindsBySubject(t *testing.T) {
 
 		// The provider now reports another address: the subject still finds
 		// the same person, and nothing is linked again.
-		e.idp.as(map[string]any{"sub": "nurse-1", "email": "jenni.tervo@uusi.example"})
+		e.as(map[string]any{"sub": "nurse-1", "email": "jenni.tervo@uusi.example"})
 		c2 := e.client()
 		if r := c2.ssoSignIn(e, "/"); r.Status != http.StatusSeeOther || r.Location != "/" {
 			t.Fatalf("second sign-in: %d %q\n%s", r.Status, r.Location, r.Body)
@@ -347,7 +230,7 @@ func TestSSOSignInLinksThenFindsBySubject(t *testing.T) {
 		}
 
 		// Another identity with the same email cannot take the linked account over.
-		e.idp.as(map[string]any{"sub": "someone-else", "email": email})
+		e.as(map[string]any{"sub": "someone-else", "email": email})
 		c3 := e.client()
 		if r := c3.ssoSignIn(e, "/"); r.Status != http.StatusForbidden || !strings.Contains(r.Body, e.msg("err.sso_linked_elsewhere")) {
 			t.Fatalf("second identity for a linked account: %d\n%s", r.Status, r.Body)
@@ -383,7 +266,7 @@ func TestSSOUnknownOrInactivePeopleAreRefused(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup()
 			}
-			e.idp.as(tc.claims)
+			e.as(tc.claims)
 			c := e.client()
 			r := c.ssoSignIn(e, "/")
 			if r.Status != http.StatusForbidden || !strings.Contains(r.Body, e.msg("err.sso_no_access")) {
@@ -414,7 +297,7 @@ func TestSSOUnknownOrInactivePeopleAreRefused(t *testing.T) {
 
 func TestSSOStateRules(t *testing.T) {
 	eachSSOEnv(t, func(t *testing.T, e *ssoEnv) {
-		e.idp.as(map[string]any{"sub": "admin-1", "email": "admin@kainuu.example"})
+		e.as(map[string]any{"sub": "admin-1", "email": "admin@kainuu.example"})
 		refused := func(what string, c *client, r resp) {
 			t.Helper()
 			if r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, e.msg("err.sso_state")) {
@@ -467,10 +350,10 @@ func TestSSOStateRules(t *testing.T) {
 
 func TestSSOProviderErrors(t *testing.T) {
 	eachSSOEnv(t, func(t *testing.T, e *ssoEnv) {
-		e.idp.as(map[string]any{"sub": "nurse-1", "email": "hoitaja@kainuu.example"})
+		e.as(map[string]any{"sub": "nurse-1", "email": "hoitaja@kainuu.example"})
 
 		// The person declines at the provider.
-		e.idp.set(func() { e.idp.deny = "access_denied" })
+		e.idp.Set(func(b *oidctest.Behaviour) { b.Deny = "access_denied" })
 		c := e.client()
 		r := c.ssoSignIn(e, "/")
 		if r.Status >= 500 || r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, e.msg("err.sso_denied")) {
@@ -497,26 +380,26 @@ func TestSSOProviderErrors(t *testing.T) {
 		signedOut(t, c)
 
 		// Some other provider error.
-		e.idp.set(func() { e.idp.deny = "server_error" })
+		e.idp.Set(func(b *oidctest.Behaviour) { b.Deny = "server_error" })
 		if r := e.client().ssoSignIn(e, "/"); r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, e.msg("err.sso_provider")) {
 			t.Fatalf("server_error: %d\n%s", r.Status, r.Body)
 		}
-		e.idp.set(func() { e.idp.deny = "" })
+		e.idp.Set(func(b *oidctest.Behaviour) { b.Deny = "" })
 
 		// An ID token that fails verification.
-		e.idp.set(func() { e.idp.tamper = func(c map[string]any) { c["aud"] = "another-app" } })
+		e.idp.Set(func(b *oidctest.Behaviour) { b.Tamper = func(c map[string]any) { c["aud"] = "another-app" } })
 		c = e.client()
 		if r := c.ssoSignIn(e, "/"); r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, e.msg("err.sso_failed")) ||
 			strings.Contains(r.Body, "another-app") {
 			t.Fatalf("wrong audience: %d\n%s", r.Status, r.Body)
 		}
 		signedOut(t, c)
-		e.idp.set(func() { e.idp.tamper = nil })
+		e.idp.Set(func(b *oidctest.Behaviour) { b.Tamper = nil })
 
 		// The token endpoint is down.
 		c = e.client()
 		callback := atProvider(t, c.ssoBegin(e, "/"))
-		e.idp.set(func() { e.idp.tokenStatus = http.StatusServiceUnavailable })
+		e.idp.Set(func(b *oidctest.Behaviour) { b.TokenStatus = http.StatusServiceUnavailable })
 		if r := c.get(callback); r.Status != http.StatusServiceUnavailable || !strings.Contains(r.Body, e.msg("err.sso_unavailable")) ||
 			strings.Contains(r.Body, "temporarily_unavailable") {
 			t.Fatalf("token endpoint down: %d\n%s", r.Status, r.Body)
