@@ -10,8 +10,8 @@
 //
 // The Service keeps no queue. Each pass it compares the database with the
 // stored result: votes cast or changed after the result's last_vote_at, or
-// statements moderated after its computed_at (the time the analysed state
-// was read), mean work. A conversation without a result but with votes also
+// statements moderated or participants banned or unbanned after its
+// computed_at (the time the analysed state was read), mean work. A conversation without a result but with votes also
 // needs one. A lost pass, a restart or a crash is therefore caught up by the
 // next pass.
 //
@@ -32,6 +32,22 @@
 //
 // Rejected (moderated-out) statements count as 0 in the analysis
 // (Engine.SetModeratedOut); meta statements likewise (Engine.SetMeta).
+//
+// # Banned participants
+//
+// A banned participant's votes are left out of the analysis, as Polis leaves
+// a blocked participant out of its math: the store's analysis reads
+// (VotesInRowOrder, VotesFrom, HasVotesAfter) return only the votes that
+// count, so the participant is not in the map, its counts or its groups.
+// The votes stay stored, and a ban can be lifted. An engine cannot drop a
+// participant's row, so a ban or an unban rebuilds the conversation's engine
+// from the votes that count, warm-started from its latest result (the groups
+// stay where they were unless the banned votes held them there): each pass a
+// warm engine reads the ban states changed since its moderation watermark
+// (store.BanStates, the same Slack window) and compares them with the states
+// it was built with. Ordinary new votes still go the incremental way. The
+// open-data export (Export) keeps every vote, banned participants' too; its
+// analysis (group ids, voters-in-conv, groups) is the map's.
 //
 // # Several instances
 //

@@ -256,6 +256,16 @@ func Import(ctx context.Context, db *store.DB, c *opendata.Conversation, slug st
 // and meta statements are moderated −1 (both count as 0 in the analysis),
 // accepted ones 1, pending ones 0. Group ids and the summary's counts come
 // from the latest stored analysis, when there is one.
+//
+// The export is the complete record: banned participants are in it with
+// every vote they gave (votes.csv, participants-votes.csv, and the
+// comments' agree and disagree counts, which are counted from the exported
+// votes), as Polis's export keeps all votes. The analysis in it is the
+// map's, which leaves banned participants out: their group-id is blank
+// (like a participant not clustered), voters-in-conv and groups are the
+// map's; "voters" counts the participants in the file who voted. Analysing
+// the files again from scratch therefore counts the banned participants
+// and may differ from the map.
 func Export(ctx context.Context, db *store.DB, convID int64) (*opendata.Conversation, error) {
 	var conv conversation.Conversation
 	var stmts []conversation.Statement
@@ -268,7 +278,7 @@ func Export(ctx context.Context, db *store.DB, convID int64) (*opendata.Conversa
 		if conv, err = tx.Conversation(ctx, convID); err != nil {
 			return err
 		}
-		if stmts, err = tx.Statements(ctx, convID, store.StatementFilter{}); err != nil {
+		if stmts, err = tx.ConversationStatements(ctx, convID); err != nil {
 			return err
 		}
 		if parts, err = tx.ExportParticipants(ctx, convID); err != nil {
@@ -306,8 +316,19 @@ func Export(ctx context.Context, db *store.DB, convID int64) (*opendata.Conversa
 	}
 	out := &opendata.Conversation{Votes: []opendata.VoteEvent{}}
 	written := map[int64]int{}
+	// Statements' own counts leave banned participants out; the export
+	// counts every vote it holds.
+	agrees, disagrees := map[int64]int{}, map[int64]int{}
+	for _, v := range votes {
+		switch v.Value {
+		case polis.Agree:
+			agrees[v.StatementID]++
+		case polis.Disagree:
+			disagrees[v.StatementID]++
+		}
+	}
 	for _, s := range stmts {
-		cm := opendata.Comment{ID: tid(s.ID), AuthorID: -1, Agrees: s.Agrees, Disagrees: s.Disagrees, Body: s.Text}
+		cm := opendata.Comment{ID: tid(s.ID), AuthorID: -1, Agrees: agrees[s.ID], Disagrees: disagrees[s.ID], Body: s.Text}
 		cm.Timestamp, cm.Datetime = stamp(s.CreatedAt)
 		if s.AuthorID != 0 {
 			cm.AuthorID = s.AuthorID

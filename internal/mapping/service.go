@@ -43,7 +43,8 @@ type Service struct {
 type Stats struct {
 	Passes   int // passes run
 	Analyses int // analyses computed and stored
-	Builds   int // engines built from the database (cold)
+	Builds   int // engines built from the database (cold), Rebuilds included
+	Rebuilds int // warm engines rebuilt because a participant was banned or unbanned
 	Skipped  int // results not stored because a newer one was there
 	// Compute is the time spent in the analysis itself (polis.Engine.Update)
 	// and Pass the time of whole passes (reads, analyses and writes).
@@ -58,9 +59,11 @@ type warmConv struct {
 	voteMark *time.Time
 	recent   map[voteKey]voteSeen
 	// modMark is the snapshot time of the last moderation read; mod holds
-	// each statement's state as fed.
+	// each statement's state as fed, and banned the participants left out
+	// (their votes are not in the engine).
 	modMark time.Time
 	mod     map[int64]modState
+	banned  map[int64]bool
 	// lastUsed is when it last had work.
 	lastUsed time.Time
 }
@@ -211,11 +214,24 @@ func (s *Service) analyse(ctx context.Context, t store.AnalysisTarget) (bool, er
 		if err != nil || !need {
 			return false, err
 		}
-		return true, s.build(ctx, t)
+		return true, s.build(ctx, t, nil)
 	}
-	changed, snap, err := s.feed(ctx, t.ConversationID, w)
+	changed, rebuild, snap, err := s.feed(ctx, t.ConversationID, w)
 	if err != nil {
 		return false, err
+	}
+	if rebuild {
+		// A participant was banned or unbanned: the engine has votes that
+		// no longer count, or lacks votes that count again, and an engine
+		// cannot take a participant's row out. Build it again from the
+		// votes that count, warm-started from its own latest result so that
+		// the groups stay where they were.
+		s.log.Info("participant banned or unbanned; rebuilding the conversation's analysis", "conversation", t.ConversationID)
+		s.mu.Lock()
+		delete(s.warm, t.ConversationID)
+		s.stats.Rebuilds++
+		s.mu.Unlock()
+		return true, s.build(ctx, t, w.engine.Result())
 	}
 	if !changed && t.Result != nil {
 		// Nothing new here. Another instance may have stored a result of a
@@ -245,16 +261,27 @@ func (s *Service) needsAnalysis(ctx context.Context, t store.AnalysisTarget) (bo
 	return need, err
 }
 
-// build makes a warm engine from the whole conversation in the database,
-// seeded with the stored result, analyses it and stores the result.
-func (s *Service) build(ctx context.Context, t store.AnalysisTarget) error {
+// build makes a warm engine from the whole conversation in the database
+// (the votes that count: banned participants' are left out), seeded with
+// prev or else the stored result, analyses it and stores the result.
+func (s *Service) build(ctx context.Context, t store.AnalysisTarget, prev *polis.Result) error {
 	convID := t.ConversationID
-	w := &warmConv{recent: map[voteKey]voteSeen{}, mod: map[int64]modState{}}
+	w := &warmConv{recent: map[voteKey]voteSeen{}, mod: map[int64]modState{}, banned: map[int64]bool{}}
 	m := polis.NewMatrix()
 	var prevJSON string
 	var snap time.Time
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		snap = s.db.Now()
+		// Bans before votes: on PostgreSQL each statement reads the latest
+		// commit, so a ban changed in between is one that w.banned does not
+		// show yet, which the next feed notices and rebuilds for.
+		bans, err := tx.BanStates(ctx, convID, nil)
+		if err != nil {
+			return err
+		}
+		for _, b := range bans {
+			w.banned[b.ParticipantID] = b.Banned
+		}
 		states, err := tx.StatementStates(ctx, convID, nil)
 		if err != nil {
 			return err
@@ -273,6 +300,9 @@ func (s *Service) build(ctx context.Context, t store.AnalysisTarget) error {
 		if err != nil {
 			return err
 		}
+		if prev != nil {
+			return nil
+		}
 		if r, err := tx.LoadConversationResult(ctx, convID); err == nil {
 			prevJSON = r.JSON
 		}
@@ -283,7 +313,9 @@ func (s *Service) build(ctx context.Context, t store.AnalysisTarget) error {
 	}
 	m.SortStatements()
 	opts := s.Options
-	if prevJSON != "" {
+	if prev != nil {
+		opts.Previous = prev
+	} else if prevJSON != "" {
 		if prev, err := Decode([]byte(prevJSON)); err == nil {
 			opts.Previous = prev
 		} else {
@@ -314,17 +346,31 @@ func (w *warmConv) note(v store.VoteRow, slack time.Duration) {
 
 // feed gives a warm engine the votes and moderation changes since its
 // watermarks and reports whether anything changed, with the snapshot time.
-func (s *Service) feed(ctx context.Context, convID int64, w *warmConv) (bool, time.Time, error) {
+// When a participant's ban was set or lifted since the engine was built, it
+// feeds nothing and reports rebuild: the engine must be built again.
+func (s *Service) feed(ctx context.Context, convID int64, w *warmConv) (changed, rebuild bool, snap time.Time, err error) {
 	var votes []store.VoteRow
 	var states []store.StatementState
-	var snap time.Time
-	err := s.db.Read(ctx, func(tx *store.Tx) error {
+	modFrom := w.modMark.Add(-s.slack())
+	err = s.db.Read(ctx, func(tx *store.Tx) error {
 		snap = s.db.Now()
+		// Bans first (see build). The window re-reads recent changes; only
+		// a state different from the engine's means work.
+		bans, err := tx.BanStates(ctx, convID, &modFrom)
+		if err != nil {
+			return err
+		}
+		for _, b := range bans {
+			if w.banned[b.ParticipantID] != b.Banned {
+				rebuild = true
+				return nil
+			}
+		}
 		from := time.Time{}
 		if w.voteMark != nil {
 			from = w.voteMark.Add(-s.slack())
 		}
-		err := tx.VotesFrom(ctx, convID, from, func(v store.VoteRow) error {
+		err = tx.VotesFrom(ctx, convID, from, func(v store.VoteRow) error {
 			if seen, ok := w.recent[voteKey{v.ParticipantID, v.StatementID}]; ok && seen.value == v.Value && seen.at.Equal(v.At) {
 				return nil
 			}
@@ -334,14 +380,12 @@ func (s *Service) feed(ctx context.Context, convID int64, w *warmConv) (bool, ti
 		if err != nil {
 			return err
 		}
-		modFrom := w.modMark.Add(-s.slack())
 		states, err = tx.StatementStates(ctx, convID, &modFrom)
 		return err
 	})
-	if err != nil {
-		return false, snap, err
+	if err != nil || rebuild {
+		return false, rebuild, snap, err
 	}
-	changed := false
 	pv := make([]polis.Vote, 0, len(votes))
 	for _, v := range votes {
 		pv = append(pv, polis.Vote{Participant: v.ParticipantID, Statement: v.StatementID, Value: v.Value})
@@ -349,7 +393,7 @@ func (s *Service) feed(ctx context.Context, convID int64, w *warmConv) (bool, ti
 		changed = true
 	}
 	if err := w.engine.AddVotes(pv); err != nil {
-		return false, snap, err
+		return false, false, snap, err
 	}
 	for _, st := range states {
 		ms := modState{out: st.Status == conversation.StatementRejected, meta: st.Meta}
@@ -371,7 +415,7 @@ func (s *Service) feed(ctx context.Context, convID int64, w *warmConv) (bool, ti
 			}
 		}
 	}
-	return changed, snap, nil
+	return changed, false, snap, nil
 }
 
 // update analyses a warm engine and stores the result as of snapshot time snap.

@@ -119,7 +119,8 @@ type StatementFilter struct {
 }
 
 // Statements lists a conversation's statements in creation order with their
-// vote counts.
+// vote counts (the votes that count: banned participants' are left out, see
+// countedVotes).
 func (tx *Tx) Statements(ctx context.Context, convID int64, f StatementFilter) ([]conversation.Statement, error) {
 	where := []string{"s.conversation_id = ?"}
 	args := []any{convID}
@@ -135,10 +136,13 @@ func (tx *Tx) Statements(ctx context.Context, convID int64, f StatementFilter) (
 			args = append(args, id)
 		}
 	}
+	// p.banned is NULL where a statement has no votes; NOT NULL is not true.
 	rows, err := tx.Query(ctx, "SELECT "+stmtCols+`,
-		COALESCE(SUM(CASE WHEN v.value = 1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN v.value = -1 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN v.value = 0 THEN 1 ELSE 0 END), 0)
-		FROM statements s LEFT JOIN votes v ON v.statement_id = s.id WHERE `+strings.Join(where, " AND ")+`
+		COALESCE(SUM(CASE WHEN v.value = 1 AND NOT p.banned THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN v.value = -1 AND NOT p.banned THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN v.value = 0 AND NOT p.banned THEN 1 ELSE 0 END), 0)
+		FROM statements s LEFT JOIN votes v ON v.statement_id = s.id LEFT JOIN conversation_participants p ON p.id = v.participant_id
+		WHERE `+strings.Join(where, " AND ")+`
 		GROUP BY s.id, s.conversation_id, s.text, s.author_id, s.seed, s.meta, s.status, s.reject_reason, s.lang, s.created_at, s.moderated_by, s.moderated_at
 		ORDER BY s.id`, args...)
 	if err != nil {
@@ -202,9 +206,16 @@ func (tx *Tx) CreateParticipant(ctx context.Context, convID int64, tokenHash, su
 	return tx.ParticipantByToken(ctx, convID, tokenHash)
 }
 
-// SetParticipantBanned bans or unbans a participant.
+// SetParticipantBanned bans or unbans a participant. A banned participant
+// can no longer answer or write, and the answers they gave before are left
+// out of the analysis and of every count shown with it (see countedVotes)
+// until the ban is lifted; they stay stored, and in the open-data export.
+// ban_changed_at records when the state last changed (setting the same state
+// again leaves it alone), so that the background analysis rebuilds the map
+// (BanStates, HasModerationAfter).
 func (tx *Tx) SetParticipantBanned(ctx context.Context, id int64, banned bool) error {
-	res, err := tx.Exec(ctx, "UPDATE conversation_participants SET banned = ? WHERE id = ?", banned, id)
+	res, err := tx.Exec(ctx, `UPDATE conversation_participants SET ban_changed_at = CASE WHEN banned = ? THEN ban_changed_at ELSE ? END,
+		banned = ? WHERE id = ?`, banned, tx.Now(), banned, id)
 	if err != nil {
 		return err
 	}
@@ -248,8 +259,21 @@ type VoteRow struct {
 	At                         time.Time
 }
 
+// countedVotes are the votes that count, as v with their participant as p:
+// those of participants who are not banned. Banned participants' votes stay
+// stored (a ban can be lifted) and in the open-data export
+// (ConversationVotes), but are left out of the analysis input (VotesFrom,
+// VotesInRowOrder), as Polis leaves a blocked participant's votes out of
+// its math, and of the counts shown with the analysis (the report, the map,
+// moderation, the conversation list) or used next to it (the statements'
+// counts behind the next-statement priority), so that those say the same as
+// the map. Use it as "FROM "+countedVotes+" WHERE v.conversation_id = ?".
+const countedVotes = "votes v JOIN conversation_participants p ON p.id = v.participant_id AND NOT p.banned"
+
 // ConversationVotes streams every vote of a conversation in the order they
-// were cast (oldest first), for the analysis and the open-data export.
+// were cast (oldest first), banned participants' too: the complete record,
+// for the open-data export. The analysis reads VotesInRowOrder and
+// VotesFrom, which leave banned participants out.
 func (tx *Tx) ConversationVotes(ctx context.Context, convID int64, fn func(VoteRow) error) error {
 	rows, err := tx.Query(ctx, "SELECT participant_id, statement_id, value, voted_at FROM votes WHERE conversation_id = ? ORDER BY voted_at, participant_id, statement_id", convID)
 	if err != nil {
@@ -270,8 +294,8 @@ func (tx *Tx) ConversationVotes(ctx context.Context, convID int64, fn func(VoteR
 	return rows.Err()
 }
 
-// VoteStats returns the number of votes of a conversation and the time of the
-// latest. The latest is read as a plain column (not MAX) so that both drivers
+// VoteStats returns the number of votes of a conversation (banned
+// participants' too) and the time of the latest. The latest is read as a plain column (not MAX) so that both drivers
 // return it as a time.
 func (tx *Tx) VoteStats(ctx context.Context, convID int64) (int64, *time.Time, error) {
 	var n int64

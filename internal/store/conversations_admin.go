@@ -11,13 +11,15 @@ import (
 
 // Storage for the coordinators' side of conversations (web/conversation_admin.go,
 // conversation_moderation.go, conversation_report.go): the overview with counts,
-// moderation counts and authors, and votes over time for the report.
+// moderation counts and authors, and votes over time for the report. The
+// counts of participants and answers leave banned participants out, as the
+// analysis does (countedVotes).
 
 // ConversationOverview is a conversation with the counts its list row shows.
 type ConversationOverview struct {
 	conversation.Conversation
-	Participants int64 // people who answered or wrote a statement
-	Votes        int64 // current answers
+	Participants int64 // people who joined, banned ones left out
+	Votes        int64 // current answers that count (countedVotes)
 	Statements   int64 // every statement, any status
 	Pending      int64 // statements waiting for moderation
 }
@@ -33,8 +35,8 @@ func (s scanExtra) Scan(dst ...any) error { return s.row.Scan(append(dst, s.extr
 // ConversationOverviews lists every conversation with its counts, newest first.
 func (tx *Tx) ConversationOverviews(ctx context.Context) ([]ConversationOverview, error) {
 	rows, err := tx.Query(ctx, "SELECT "+convCols+`,
-		(SELECT COUNT(*) FROM conversation_participants p WHERE p.conversation_id = conversations.id),
-		(SELECT COUNT(*) FROM votes v WHERE v.conversation_id = conversations.id),
+		(SELECT COUNT(*) FROM conversation_participants p WHERE p.conversation_id = conversations.id AND NOT p.banned),
+		(SELECT COUNT(*) FROM `+countedVotes+` WHERE v.conversation_id = conversations.id),
 		(SELECT COUNT(*) FROM statements s WHERE s.conversation_id = conversations.id),
 		(SELECT COUNT(*) FROM statements s WHERE s.conversation_id = conversations.id AND s.status = 'pending')
 		FROM conversations ORDER BY opens_at DESC, id DESC`)
@@ -144,16 +146,17 @@ type HourCount struct {
 	Votes int
 }
 
-// VotesPerHour counts a conversation's current answers by the UTC hour in
-// which they were given (an answer changed later counts at its last time).
+// VotesPerHour counts a conversation's current answers that count
+// (countedVotes: not banned participants') by the UTC hour in which they
+// were given (an answer changed later counts at its last time).
 // Hours are whole in every time zone Kuulu serves, so callers can sum them
 // into local days. Hours without answers are left out.
 func (tx *Tx) VotesPerHour(ctx context.Context, convID int64) ([]HourCount, error) {
-	hour := "substr(voted_at, 1, 13)" // SQLite keeps fixed-width UTC text: 2006-01-02T15
+	hour := "substr(v.voted_at, 1, 13)" // SQLite keeps fixed-width UTC text: 2006-01-02T15
 	if tx.d.name() == "postgres" {
-		hour = `to_char(voted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24')`
+		hour = `to_char(v.voted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24')`
 	}
-	rows, err := tx.Query(ctx, "SELECT "+hour+" AS h, COUNT(*) FROM votes WHERE conversation_id = ? GROUP BY h ORDER BY h", convID)
+	rows, err := tx.Query(ctx, "SELECT "+hour+" AS h, COUNT(*) FROM "+countedVotes+" WHERE v.conversation_id = ? GROUP BY h ORDER BY h", convID)
 	if err != nil {
 		return nil, err
 	}
@@ -177,13 +180,14 @@ func (tx *Tx) VotesPerHour(ctx context.Context, convID int64) ([]HourCount, erro
 // Tally is the number of current agree, disagree and pass answers to a statement.
 type Tally struct{ Agrees, Disagrees, Passes int }
 
-// StatementTallies counts the current answers to each statement of a
-// conversation that has any (one pass over the conversation's votes,
-// cheaper than Statements' join on a large conversation).
+// StatementTallies counts the current answers that count (countedVotes: not
+// banned participants') to each statement of a conversation that has any
+// (one pass over the conversation's votes, cheaper than Statements' join on
+// a large conversation).
 func (tx *Tx) StatementTallies(ctx context.Context, convID int64) (map[int64]Tally, error) {
-	rows, err := tx.Query(ctx, `SELECT statement_id, COALESCE(SUM(CASE WHEN value = 1 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN value = -1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN value = 0 THEN 1 ELSE 0 END), 0)
-		FROM votes WHERE conversation_id = ? GROUP BY statement_id`, convID)
+	rows, err := tx.Query(ctx, `SELECT v.statement_id, COALESCE(SUM(CASE WHEN v.value = 1 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN v.value = -1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN v.value = 0 THEN 1 ELSE 0 END), 0)
+		FROM `+countedVotes+` WHERE v.conversation_id = ? GROUP BY v.statement_id`, convID)
 	if err != nil {
 		return nil, err
 	}
@@ -218,9 +222,19 @@ func (tx *Tx) ConversationStatementsCounted(ctx context.Context, convID int64) (
 	return sts, nil
 }
 
-// VoterCount is the number of participants with at least one current answer.
+// VoterCount is the number of participants, banned ones left out, with at
+// least one current answer: the participants of the analysis.
 func (tx *Tx) VoterCount(ctx context.Context, convID int64) (int, error) {
 	var n int
-	err := tx.QueryRow(ctx, "SELECT COUNT(DISTINCT participant_id) FROM votes WHERE conversation_id = ?", convID).Scan(&n)
+	err := tx.QueryRow(ctx, "SELECT COUNT(DISTINCT v.participant_id) FROM "+countedVotes+" WHERE v.conversation_id = ?", convID).Scan(&n)
+	return n, err
+}
+
+// BannedVoterCount is the number of banned participants with at least one
+// current answer: those whose answers VoterCount and the analysis leave out.
+func (tx *Tx) BannedVoterCount(ctx context.Context, convID int64) (int, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM conversation_participants p WHERE p.conversation_id = ? AND p.banned
+		AND EXISTS (SELECT 1 FROM votes v WHERE v.participant_id = p.id)`, convID).Scan(&n)
 	return n, err
 }

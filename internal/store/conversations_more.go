@@ -118,13 +118,14 @@ func (tx *Tx) AnalysisTargets(ctx context.Context) ([]AnalysisTarget, error) {
 	return out, rows.Err()
 }
 
-// HasVotesAfter reports whether a conversation has a vote cast (or changed)
-// after the given time; with after nil, whether it has any vote. The index
-// on (conversation_id, voted_at) makes this one probe.
+// HasVotesAfter reports whether a conversation has a vote that counts
+// (countedVotes: not a banned participant's) cast or changed after the given
+// time; with after nil, whether it has any. The index on (conversation_id,
+// voted_at) makes this one probe, and a look-up of the voter.
 func (tx *Tx) HasVotesAfter(ctx context.Context, convID int64, after *time.Time) (bool, error) {
-	q, args := "SELECT 1 FROM votes WHERE conversation_id = ?", []any{convID}
+	q, args := "SELECT 1 FROM "+countedVotes+" WHERE v.conversation_id = ?", []any{convID}
 	if after != nil {
-		q, args = q+" AND voted_at > ?", append(args, *after)
+		q, args = q+" AND v.voted_at > ?", append(args, *after)
 	}
 	var one int
 	err := tx.QueryRow(ctx, q+" LIMIT 1", args...).Scan(&one)
@@ -135,29 +136,68 @@ func (tx *Tx) HasVotesAfter(ctx context.Context, convID int64, after *time.Time)
 }
 
 // HasModerationAfter reports whether a statement of the conversation was
-// moderated (accepted, rejected, marked meta) after the given time.
+// moderated (accepted, rejected, marked meta) or a participant banned or
+// unbanned after the given time: both change what the analysis counts.
 func (tx *Tx) HasModerationAfter(ctx context.Context, convID int64, after time.Time) (bool, error) {
 	var one int
-	err := tx.QueryRow(ctx, "SELECT 1 FROM statements WHERE conversation_id = ? AND moderated_at > ? LIMIT 1", convID, after).Scan(&one)
+	err := tx.QueryRow(ctx, `SELECT 1 FROM statements WHERE conversation_id = ? AND moderated_at > ?
+		UNION ALL SELECT 1 FROM conversation_participants WHERE conversation_id = ? AND ban_changed_at > ? LIMIT 1`,
+		convID, after, convID, after).Scan(&one)
 	if err == sql.ErrNoRows {
 		return false, nil
 	}
 	return err == nil, err
 }
 
-// VotesFrom streams the conversation's current votes cast (or changed) at or
-// after from, oldest first.
+// VotesFrom streams the conversation's current votes that count
+// (countedVotes: not banned participants') cast or changed at or after from,
+// oldest first. It is what the analysis adds to a warm engine.
 func (tx *Tx) VotesFrom(ctx context.Context, convID int64, from time.Time, fn func(VoteRow) error) error {
-	return tx.streamVotes(ctx, fn, `SELECT participant_id, statement_id, value, voted_at FROM votes
-		WHERE conversation_id = ? AND voted_at >= ? ORDER BY voted_at, participant_id, statement_id`, convID, from)
+	return tx.streamVotes(ctx, fn, `SELECT v.participant_id, v.statement_id, v.value, v.voted_at FROM `+countedVotes+`
+		WHERE v.conversation_id = ? AND v.voted_at >= ? ORDER BY v.voted_at, v.participant_id, v.statement_id`, convID, from)
 }
 
-// VotesInRowOrder streams every current vote of a conversation by
-// participant id and statement id: participants in the order they joined,
-// which is the row order of the vote matrix (Polis's cold start depends on it).
+// VotesInRowOrder streams every current vote that counts (countedVotes: not
+// banned participants') of a conversation by participant id and statement
+// id: participants in the order they joined, which is the row order of the
+// vote matrix (Polis's cold start depends on it). It is the analysis input
+// of a whole conversation.
 func (tx *Tx) VotesInRowOrder(ctx context.Context, convID int64, fn func(VoteRow) error) error {
-	return tx.streamVotes(ctx, fn, `SELECT participant_id, statement_id, value, voted_at FROM votes
-		WHERE conversation_id = ? ORDER BY participant_id, statement_id`, convID)
+	return tx.streamVotes(ctx, fn, `SELECT v.participant_id, v.statement_id, v.value, v.voted_at FROM `+countedVotes+`
+		WHERE v.conversation_id = ? ORDER BY v.participant_id, v.statement_id`, convID)
+}
+
+// BanState is whether a participant is banned, for the analysis.
+type BanState struct {
+	ParticipantID int64
+	Banned        bool
+}
+
+// BanStates returns the ban state of the conversation's participants whose
+// ban was set or lifted at or after from; with from nil, of every
+// participant whose ban was ever set (the others are not banned). The
+// analysis compares them with the states its warm engine was built with:
+// a difference means the engine holds the wrong participants' votes and is
+// rebuilt.
+func (tx *Tx) BanStates(ctx context.Context, convID int64, from *time.Time) ([]BanState, error) {
+	q, args := "SELECT id, banned FROM conversation_participants WHERE conversation_id = ? AND ban_changed_at IS NOT NULL", []any{convID}
+	if from != nil {
+		q, args = q+" AND ban_changed_at >= ?", append(args, *from)
+	}
+	rows, err := tx.Query(ctx, q+" ORDER BY id", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []BanState
+	for rows.Next() {
+		var b BanState
+		if err := rows.Scan(&b.ParticipantID, &b.Banned); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
 }
 
 func (tx *Tx) streamVotes(ctx context.Context, fn func(VoteRow) error, q string, args ...any) error {

@@ -18,7 +18,9 @@ import (
 // mark as meta (shown to participants, left out of the map), one at a time
 // or for the selected ones; ban the participant who wrote a statement.
 // Rejected and meta statements count as 0 in the analysis: the background
-// analysis reads their status.
+// analysis reads their status. A banned participant's answers, earlier ones
+// too, are left out of the analysis and of the counts until the ban is
+// lifted; the background analysis rebuilds the map when a ban changes.
 
 // modFilters are the status filters of the queue, in display order.
 var modFilters = []string{"all", "pending", "accepted", "rejected", "meta"}
@@ -251,8 +253,11 @@ func (h *convAdmin) moderate(w http.ResponseWriter, r *http.Request) error {
 }
 
 // ban bans (ban=1) or unbans (ban=0) a participant of the conversation.
-// A banned participant's answers and statements are refused from then on;
-// what they already gave stays (moderate their statements separately).
+// A banned participant's answers and statements are refused from then on,
+// and the answers they already gave stop counting in the map and the
+// report (store.SetParticipantBanned; the background analysis rebuilds the
+// map within seconds) until the ban is lifted; they are not deleted. Their
+// statements stay: moderate them separately.
 func (h *convAdmin) ban(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.conv(r)
 	if err != nil {

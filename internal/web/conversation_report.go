@@ -39,7 +39,10 @@ import (
 //
 // Everything comes from the latest stored analysis (internal/mapping writes
 // it in the background) and the statements' current vote counts. Before
-// there is an analysis the pages say so.
+// there is an analysis the pages say so. Banned participants' answers are
+// left out of both (store.SetParticipantBanned), so the counts here say the
+// same as the map; the report tells coordinators how many participants are
+// banned, and everyone that the open-data export still holds their answers.
 
 // ---- the analysis, prepared for the map and the report ----
 
@@ -159,7 +162,9 @@ func groupLetter(i int) string {
 }
 
 // convCounts are a conversation's statements with their vote counts, its
-// answers per hour and in all: what the report needs from the votes. They
+// answers per hour and in all (banned participants' left out, as in the
+// analysis), and the number of banned participants who answered: what the
+// report needs from the votes. They
 // take a pass over every vote, so the report keeps them for
 // convCountsMaxAge per conversation (the counts may lag that much; a
 // popular public report does not scan the votes on every request).
@@ -169,6 +174,7 @@ type convCounts struct {
 	hours      []store.HourCount
 	votes      int
 	voters     int
+	banned     int // banned participants with answers, left out of the rest
 }
 
 func (h *convAdmin) voteCounts(ctx context.Context, convID int64) (*convCounts, error) {
@@ -190,7 +196,10 @@ func (h *convAdmin) voteCounts(ctx context.Context, convID int64) (*convCounts, 
 		for _, hc := range cc.hours {
 			cc.votes += hc.Votes
 		}
-		cc.voters, err = tx.VoterCount(ctx, convID)
+		if cc.voters, err = tx.VoterCount(ctx, convID); err != nil {
+			return err
+		}
+		cc.banned, err = tx.BannedVoterCount(ctx, convID)
 		return err
 	})
 	if err != nil {
@@ -409,8 +418,12 @@ type reportPage struct {
 	Summaries                                           []reportLink
 }
 
+// reportStats are the report's headline numbers. Participants and Votes
+// leave banned participants out, like the map; Banned is how many banned
+// participants answered (the export still holds their answers).
 type reportStats struct {
 	Participants, Votes, Statements int
+	Banned                          int
 }
 
 type reportLink struct {
@@ -531,7 +544,7 @@ func (h *convAdmin) buildReport(r *http.Request, c conversation.Conversation, ad
 		return nil, err
 	}
 	d.Days, d.Weekly = votesOverTime(cc.hours)
-	d.Stats = reportStats{Participants: cc.voters, Votes: cc.votes, Statements: len(a.Shown)}
+	d.Stats = reportStats{Participants: cc.voters, Votes: cc.votes, Statements: len(a.Shown), Banned: cc.banned}
 	rows := a.reportRows()
 	for _, row := range rows {
 		switch row.Consensus {
