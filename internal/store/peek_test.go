@@ -92,3 +92,40 @@ func TestPeekAndHotStatements(t *testing.T) {
 		}
 	})
 }
+
+// TestReadIsOneSnapshot: every statement of a Read sees the same state,
+// even when a write commits between them (REPEATABLE READ on PostgreSQL,
+// a WAL read transaction on SQLite).
+func TestReadIsOneSnapshot(t *testing.T) {
+	EachDB(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		count := func(tx *Tx) int {
+			var n int
+			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM settings WHERE key LIKE 'snap%'").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		err := db.Read(ctx, func(tx *Tx) error {
+			before := count(tx)
+			if err := db.Write(ctx, func(w *Tx) error { return w.SetSetting(ctx, "snap.1", "x") }); err != nil {
+				return err
+			}
+			if after := count(tx); after != before {
+				t.Errorf("a Read saw a commit made while it ran: %d rows, then %d", before, after)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Read(ctx, func(tx *Tx) error {
+			if n := count(tx); n != 1 {
+				t.Errorf("the next Read sees %d rows, want 1", n)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

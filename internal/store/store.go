@@ -238,7 +238,10 @@ func (db *DB) Peek(ctx context.Context, fn func(*Tx) error) error {
 func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
 	opts := &sql.TxOptions{}
 	if readOnly && db.dialect.name() == "postgres" {
-		opts.ReadOnly = true
+		// REPEATABLE READ: every statement of the transaction sees one
+		// snapshot, as on SQLite (the default, READ COMMITTED, takes a new
+		// one per statement). A read-only transaction never fails on it.
+		opts.ReadOnly, opts.Isolation = true, sql.LevelRepeatableRead
 	}
 	stx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
