@@ -30,8 +30,8 @@ import (
 
 // The report of a conversation: per opinion group its size and its
 // representative statements with agree/disagree/pass bars, the consensus
-// statements, the divisive ones, the statement table with filters and
-// sorting, participation over time, and the downloads (the statement table
+// statements, the divisive ones, the statement table (filtered, sorted and
+// paged), participation over time, and the downloads (the whole statement table
 // as CSV, the open-data export as a zip, and for coordinators a group's or
 // the consensus statements as a summary). The public sees it once the
 // conversation has closed or the coordinator has opened it; coordinators
@@ -403,12 +403,20 @@ type reportPage struct {
 	Stats     reportStats
 	Consensus struct{ Agree, Disagree []reportRow }
 	Divisive  []reportRow
-	Table     []reportRow
+	// Table is the statement table, filtered and sorted: every row for the
+	// CSV, one page of it (pageTable) on the report page.
+	Table []reportRow
 	// Filters and sorting of the statement table.
 	Show, Sort, Order string
 	ShowLinks         []reportLink
 	SortLinks         map[string]reportLink
 	SortKeys          []string // the sortable columns, in display order
+	// Paging of the statement table: TableTotal rows after the filter,
+	// rows TableFrom…TableTo (from 1) on page Page of Pages.
+	TableTotal, TableFrom, TableTo int
+	Page, Pages                    int
+	PrevURL, NextURL               string
+	lang                           string // the request's ?lang=, kept in the table's links
 	// Participation over time.
 	Days     []dayCount
 	Weekly   bool
@@ -657,25 +665,9 @@ func filterSortRows(q url.Values, rows []reportRow, a *convAnalysis, d *reportPa
 		}
 		return c
 	})
-	link := func(show, sort, order string) string {
-		v := url.Values{}
-		if show != "all" {
-			v.Set("show", show)
-		}
-		if sort != "id" {
-			v.Set("sort", sort)
-		}
-		if order != "" {
-			v.Set("order", order)
-		}
-		if l := q.Get("lang"); l != "" {
-			v.Set("lang", l)
-		}
-		if len(v) == 0 {
-			return d.SelfURL + "#statements"
-		}
-		return d.SelfURL + "?" + v.Encode() + "#statements"
-	}
+	d.lang = q.Get("lang")
+	// A new filter or sorting starts from the first page.
+	link := func(show, sort, order string) string { return d.tableURL(show, sort, order, 1) }
 	for _, s := range valid {
 		d.ShowLinks = append(d.ShowLinks, reportLink{Label: s, URL: link(s, d.Sort, orderParam(d.Sort, d.Order)), Current: s == d.Show})
 	}
@@ -702,6 +694,72 @@ func filterSortRows(q url.Values, rows []reportRow, a *convAnalysis, d *reportPa
 		d.SortLinks[s] = l
 	}
 	return out
+}
+
+// tableURL is the report's address showing the statement table with a
+// filter, sorting and page (the defaults left out) in the request's
+// language.
+func (d *reportPage) tableURL(show, sort, order string, page int) string {
+	v := url.Values{}
+	if show != "all" {
+		v.Set("show", show)
+	}
+	if sort != "id" {
+		v.Set("sort", sort)
+	}
+	if order != "" {
+		v.Set("order", order)
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if d.lang != "" {
+		v.Set("lang", d.lang)
+	}
+	if len(v) == 0 {
+		return d.SelfURL + "#statements"
+	}
+	return d.SelfURL + "?" + v.Encode() + "#statements"
+}
+
+// reportTablePageSize is how many rows of the statement table a page of the
+// report shows: a conversation with thousands of statements would otherwise
+// make a page of megabytes. The CSV holds them all.
+const reportTablePageSize = 100
+
+var errBadPage = &domain.Error{Code: domain.EINVALID, Key: "convreport.bad_page", Message: "malformed page number"}
+
+// reportTablePage reads the statement table's page from ?page=: none is the
+// first page, anything but a positive whole number a bad request.
+func reportTablePage(q url.Values) (int, error) {
+	s := q.Get("page")
+	if s == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, errBadPage
+	}
+	return n, nil
+}
+
+// pageTable cuts the statement table to page n (a page past the end shows
+// the last one) and sets the links to the pages before and after it, which
+// keep the filter and the sorting.
+func (d *reportPage) pageTable(n int) {
+	d.TableTotal = len(d.Table)
+	d.Pages = max(1, (d.TableTotal+reportTablePageSize-1)/reportTablePageSize)
+	d.Page = min(n, d.Pages)
+	from, to := (d.Page-1)*reportTablePageSize, min(d.TableTotal, d.Page*reportTablePageSize)
+	d.Table = d.Table[from:to]
+	d.TableFrom, d.TableTo = from+1, to
+	order := orderParam(d.Sort, d.Order)
+	if d.Page > 1 {
+		d.PrevURL = d.tableURL(d.Show, d.Sort, order, d.Page-1)
+	}
+	if d.Page < d.Pages {
+		d.NextURL = d.tableURL(d.Show, d.Sort, order, d.Page+1)
+	}
 }
 
 // orderParam leaves out the default order of a column.
@@ -800,10 +858,20 @@ func (h *convAdmin) adminReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.buildReport(r, c, true)
+	return h.renderReport(w, r, c, true)
+}
+
+// renderReport shows the report with one page of the statement table.
+func (h *convAdmin) renderReport(w http.ResponseWriter, r *http.Request, c conversation.Conversation, admin bool) error {
+	page, err := reportTablePage(r.URL.Query())
 	if err != nil {
 		return err
 	}
+	d, err := h.buildReport(r, c, admin)
+	if err != nil {
+		return err
+	}
+	d.pageTable(page)
 	h.s.render(w, r, http.StatusOK, "conversation_report/report.html", d)
 	return nil
 }
@@ -824,12 +892,7 @@ func (h *convAdmin) publicReport(w http.ResponseWriter, r *http.Request) error {
 	if !h.reportAllowed(r, c) {
 		return h.renderGate(w, r, gatePage{Conv: c, What: "report"})
 	}
-	d, err := h.buildReport(r, c, false)
-	if err != nil {
-		return err
-	}
-	h.s.render(w, r, http.StatusOK, "conversation_report/report.html", d)
-	return nil
+	return h.renderReport(w, r, c, false)
 }
 
 // ---- the statement table as CSV ----

@@ -3,9 +3,12 @@ package web
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"net/http"
+	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -466,4 +469,188 @@ func TestReportVisibility(t *testing.T) {
 			t.Errorf("unknown slug: %d", r.Status)
 		}
 	})
+}
+
+// reportRowIDs are the statement ids of the statement table's rows, in order.
+var reportRowID = regexp.MustCompile(`<tr>\n<td class="num">(\d+)</td>`)
+
+func reportRowIDs(t *testing.T, body string) []int64 {
+	t.Helper()
+	var ids []int64
+	for _, m := range reportRowID.FindAllStringSubmatch(section(t, body, "statements"), -1) {
+		id, _ := strconv.ParseInt(m[1], 10, 64)
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+func TestReportTablePaging(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		const n = reportTablePageSize + 30
+		cv := caConv(t, e, "suuri", func(c *conversation.Conversation) { c.ReportOpen = true })
+		ctx := context.Background()
+		var sts []conversation.Statement
+		err := e.db.Write(ctx, func(tx *store.Tx) error {
+			for i := range n {
+				s := conversation.Statement{ConversationID: cv.ID, Text: "Väittämä " + strconv.Itoa(i+1) + ".", Lang: "fi", Status: conversation.StatementAccepted}
+				if err := tx.AddStatement(ctx, &s); err != nil {
+					return err
+				}
+				sts = append(sts, s)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Three participants answer every 2nd, 3rd and 5th statement: from
+		// 0 to 3 answers a statement, so that sorting by answers reorders.
+		answers := map[int64]int{}
+		for p, every := range []int{2, 3, 5} {
+			pt := caParticipant(t, e, cv.ID, caToken(p+1))
+			votes := map[int64]int8{}
+			for i, s := range sts {
+				if i%every == 0 {
+					votes[s.ID] = 1
+					answers[s.ID]++
+				}
+			}
+			caVote(t, e, cv.ID, pt.ID, votes)
+		}
+		var want []int64
+		for _, s := range sts {
+			want = append(want, s.ID)
+		}
+		slices.SortStableFunc(want, func(x, y int64) int { return cmp.Compare(answers[y], answers[x]) })
+
+		c := e.client()
+		c.login("koordinaattori@kainuu.example")
+		base := "/coordinator/conversations/" + strconv.FormatInt(cv.ID, 10) + "/report"
+		r := c.get(base + "?show=all&sort=votes")
+		caCheck(t, r, "page 1", http.StatusOK, "130 väittämää. Näytetään rivit 1–100.", `aria-label="Väittämätaulukon sivut"`,
+			`<span aria-current="page">Sivu 1 / 2</span>`, `<a href="`+base+`?page=2&amp;sort=votes#statements" rel="next">`)
+		tbl := section(t, r.Body, "statements")
+		if strings.Contains(tbl, `rel="prev"`) {
+			t.Error("page 1 links to a previous page")
+		}
+		page1 := reportRowIDs(t, r.Body)
+		if len(page1) != reportTablePageSize {
+			t.Fatalf("page 1 has %d rows", len(page1))
+		}
+
+		r = c.get(base + "?page=2&sort=votes")
+		caCheck(t, r, "page 2", http.StatusOK, "130 väittämää. Näytetään rivit 101–130.", `<span aria-current="page">Sivu 2 / 2</span>`,
+			`<a href="`+base+`?sort=votes#statements" rel="prev">`)
+		tbl = section(t, r.Body, "statements")
+		if strings.Contains(tbl, `rel="next"`) {
+			t.Error("the last page links to a next page")
+		}
+		// The filter and sort links start from the first page again.
+		for _, l := range regexp.MustCompile(`<a href="([^"]*)"`).FindAllStringSubmatch(tbl, -1) {
+			if strings.Contains(l[1], "page=") && !strings.Contains(l[0], "rel=") {
+				t.Errorf("filter or sort link keeps the page: %s", l[1])
+			}
+		}
+		page2 := reportRowIDs(t, r.Body)
+		if len(page2) != n-reportTablePageSize {
+			t.Fatalf("page 2 has %d rows", len(page2))
+		}
+		// Sorted across the pages: page 2 goes on where page 1 ended.
+		if got := append(slices.Clone(page1), page2...); !slices.Equal(got, want) {
+			t.Errorf("rows by answers\n got %v\nwant %v", got, want)
+		}
+
+		// A page past the end shows the last page; a malformed one is a bad request.
+		r = c.get(base + "?page=99&sort=votes")
+		caCheck(t, r, "page past the end", http.StatusOK, `<span aria-current="page">Sivu 2 / 2</span>`)
+		if got := reportRowIDs(t, r.Body); !slices.Equal(got, page2) {
+			t.Errorf("page past the end shows %v", got)
+		}
+		for _, p := range []string{"x", "0", "-1", "1.5", "99999999999999999999999"} {
+			caCheck(t, c.get(base+"?page="+url.QueryEscape(p)), "page="+p, http.StatusBadRequest, "Sivunumeroa ei voitu lukea.")
+		}
+		caCheck(t, c.get(base+"?page=x&lang=en"), "page=x in English", http.StatusBadRequest, "The page number could not be read.")
+
+		// The public report pages alike.
+		anon := e.client()
+		pub := "/keskustelut/" + cv.Slug + "/raportti"
+		r = anon.get(pub + "?page=2&sort=votes&lang=sv")
+		caCheck(t, r, "public page 2", http.StatusOK, "Rader 101–130 visas.", `<span aria-current="page">Sida 2 av 2</span>`,
+			`<a href="`+pub+`?lang=sv&amp;sort=votes#statements" rel="prev">`)
+		if got := reportRowIDs(t, r.Body); !slices.Equal(got, page2) {
+			t.Errorf("public page 2 shows %v", got)
+		}
+		caCheck(t, anon.get(pub+"?page=kaksi&lang=fi"), "public malformed page", http.StatusBadRequest, "Sivunumeroa ei voitu lukea.")
+
+		// The downloads are not paged.
+		for _, p := range []string{base + ".csv?page=2", "/keskustelut/" + cv.Slug + "/report.csv"} {
+			r := c.get(p)
+			recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.Body, "\ufeff"))).ReadAll()
+			if err != nil || len(recs) != n+1 {
+				t.Errorf("%s: %d records, %v", p, len(recs), err)
+			}
+		}
+		r = c.get("/coordinator/conversations/" + strconv.FormatInt(cv.ID, 10) + "/export.zip")
+		zr, err := zip.NewReader(bytes.NewReader([]byte(r.Body)), int64(len(r.Body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if od, err := opendata.ReadFS(zr); err != nil || len(od.Comments) != n {
+			t.Errorf("export: %v", err)
+		}
+	})
+}
+
+// TestReportTablePageLinks: the page links keep a filter, the sorting and
+// the language; the filter and sort links go back to the first page.
+func TestReportTablePageLinks(t *testing.T) {
+	var rows []reportRow
+	for i := range 150 {
+		cons := "agree"
+		if i%3 == 0 {
+			cons = ""
+		}
+		rows = append(rows, reportRow{Statement: conversation.Statement{ID: int64(i + 1)}, Consensus: cons})
+	}
+	d := &reportPage{SelfURL: "/r"}
+	q := url.Values{"show": {"consensus"}, "sort": {"agree"}, "order": {"asc"}, "lang": {"sv"}}
+	d.Table = filterSortRows(q, rows, &convAnalysis{}, d)
+	d.pageTable(1)
+	if d.TableTotal != 100 || d.Pages != 1 || d.NextURL != "" {
+		t.Errorf("100 consensus rows: total %d, %d pages, next %q", d.TableTotal, d.Pages, d.NextURL)
+	}
+	for i := range rows {
+		rows[i].Consensus = "agree"
+	}
+	d = &reportPage{SelfURL: "/r"}
+	d.Table = filterSortRows(q, rows, &convAnalysis{}, d)
+	d.pageTable(1)
+	if want := "/r?lang=sv&order=asc&page=2&show=consensus&sort=agree#statements"; d.NextURL != want || d.PrevURL != "" || len(d.Table) != 100 {
+		t.Errorf("page 1: next %q, prev %q, %d rows", d.NextURL, d.PrevURL, len(d.Table))
+	}
+	for _, l := range d.ShowLinks {
+		if strings.Contains(l.URL, "page=") {
+			t.Errorf("filter link %s keeps the page", l.URL)
+		}
+	}
+	for _, l := range d.SortLinks {
+		if strings.Contains(l.URL, "page=") {
+			t.Errorf("sort link %s keeps the page", l.URL)
+		}
+	}
+	d = &reportPage{SelfURL: "/r"}
+	d.Table = filterSortRows(q, rows, &convAnalysis{}, d)
+	d.pageTable(7)
+	if want := "/r?lang=sv&order=asc&show=consensus&sort=agree#statements"; d.Page != 2 || d.PrevURL != want || d.NextURL != "" ||
+		len(d.Table) != 50 || d.TableFrom != 101 || d.TableTo != 150 {
+		t.Errorf("past the end: page %d, prev %q, next %q, rows %d (%d–%d)", d.Page, d.PrevURL, d.NextURL, len(d.Table), d.TableFrom, d.TableTo)
+	}
+	for _, bad := range []string{"x", "0", "-2", " 1"} {
+		if _, err := reportTablePage(url.Values{"page": {bad}}); err == nil {
+			t.Errorf("page %q accepted", bad)
+		}
+	}
+	if p, err := reportTablePage(url.Values{}); p != 1 || err != nil {
+		t.Errorf("no page: %d %v", p, err)
+	}
 }

@@ -145,4 +145,13 @@ func TestE2EConversationPagesAccessible(t *testing.T) {
 	w.screenshot("report")
 	w.visit("/keskustelut/"+cv.Slug+"/raportti?lang=sv", http.StatusOK)
 	w.check("public report in Swedish")
+	// A statement table of more than one page, with its page links.
+	big := caConv(t, w.testEnv, "monta-sivua", func(c *conversation.Conversation) { c.ReportOpen = true })
+	for i := range reportTablePageSize + 1 {
+		caStatement(t, w.testEnv, conversation.Statement{ConversationID: big.ID, Text: "Väittämä " + strconv.Itoa(i+1) + "."})
+	}
+	w.visit("/keskustelut/"+big.Slug+"/raportti?lang=fi", http.StatusOK)
+	w.check("public report, page 1 of the statements")
+	w.visit("/keskustelut/"+big.Slug+"/raportti?page=2&sort=votes", http.StatusOK)
+	w.check("public report, page 2 of the statements")
 }
